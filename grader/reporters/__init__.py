@@ -1,0 +1,1 @@
+"""Reporters render a :class:`~grader.model.SubmissionReport`; they compute nothing."""

@@ -1,0 +1,153 @@
+"""Grade one submission: run every check against the student process, collect a report.
+
+The runner wraps each check call into a :class:`~grader.model.CheckResult`
+(as pytest's runner wraps a test call into a report): prerequisites first
+(``skipped`` with the reason), then the call, whose student-side failures
+become ``error`` / ``timeout`` and whose own bugs become an ``error`` flagged
+as an internal error of the grader.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import platform
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+from grader import __version__
+from grader.config import GradingConfig
+from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport
+from grader.sandbox.errors import StudentCrash, StudentError, StudentFailure, StudentTimeout
+from grader.sandbox.session import MODULES, StudentSession
+
+MAX_HASHED_FILES = 200
+
+
+class NotASubmission(Exception):
+    """The folder holds no ``tp1.py``: nothing to grade."""
+
+
+def find_submission_root(folder: Path) -> Path:
+    """The folder that holds ``tp1.py``: the folder itself or a single nested one (``alice/tp1/tp1.py``)."""
+    if (folder / "tp1.py").is_file():
+        return folder
+    nested = sorted(p.parent for p in folder.glob("*/tp1.py")) + sorted(p.parent for p in folder.glob("*/*/tp1.py"))
+    nested = [p for p in nested if "__MACOSX" not in p.parts]
+    if len(nested) == 1:
+        return nested[0]
+    found = sorted(p.name for p in folder.iterdir())[:10] if folder.is_dir() else []
+    raise NotASubmission(f"{folder} holds no tp1.py" + (f" (found: {', '.join(found)})" if found else
+                                                         " (the folder is empty)"))
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    hashes = {}
+    for path in sorted(folder.rglob("*.py"))[:MAX_HASHED_FILES]:
+        if path.is_file() and "__pycache__" not in path.parts:
+            hashes[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def grade(submission: Path, config: GradingConfig,
+          on_result: Callable[[CheckResult], None] | None = None) -> SubmissionReport:
+    """Grade the submission in ``submission`` (a folder holding ``tp1.py``)."""
+    started_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    root = find_submission_root(submission)
+    with StudentSession(root, config.load_timeout_s) as session:
+        session.begin_load()  # the student process imports torch while this one does too
+        from grader.checks import REGISTRY  # imports torch
+        from grader.prepare import prepare_training_data
+
+        specs = [s for s in REGISTRY if config.only is None or s.id in config.only]
+        data, data_problem, data_source = None, None, None
+        if any(s.needs_data for s in specs):
+            data, data_problem, data_source = prepare_training_data(config, session.workdir)
+        load_info = session.finish_load()
+        results = []
+        for spec in specs:
+            result = run_check(spec, session, config, load_info, data, data_problem)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        warnings = tuple(load_info.warnings)
+        restarts = session.restarts
+    return SubmissionReport(
+        grader_version=__version__,
+        submission=SubmissionInfo(str(submission), submission.resolve().name, file_hashes(root)),
+        started_at=started_at,
+        duration_s=round(time.perf_counter() - t0, 3),
+        environment=environment(config, data_source, data_problem, restarts),
+        checks=tuple(results),
+        warnings=warnings,
+    )
+
+
+def run_check(spec, session: StudentSession, config: GradingConfig, load_info, data, data_problem) -> CheckResult:
+    from grader.checks.base import CheckContext, Skip
+    from grader.sandbox.student import Student
+
+    points = float(config.points.get(spec.id, 0))
+    start = time.perf_counter()
+
+    def result(status: Status, message: str, details: dict[str, Any] | None = None,
+               hints: tuple[str, ...] = ()) -> CheckResult:
+        return CheckResult(spec.id, spec.name, status, points if status is Status.PASSED else 0.0, points,
+                           message, round(time.perf_counter() - start, 3), details or {}, hints)
+
+    missing = [n for n in spec.needs if not load_info.has(n)]
+    if missing:
+        names = ", ".join(f"{n.split('.')[1]} in {n.split('.')[0]}.py" for n in missing)
+        return result(Status.SKIPPED, f"skipped: needs {names}, which `load` did not find",
+                      {"prerequisites": missing})
+    if spec.needs_data and data is None:
+        return result(Status.SKIPPED, f"skipped: {data_problem}", {"prerequisites": ["data"]})
+    limit = spec.timeout_s(config)
+    try:
+        if spec.id != "load":
+            session.ensure_running()
+        ctx = CheckContext(Student(session, limit), config, load_info, spec.id, data, session.workdir)
+        outcome = spec.fn(ctx)
+        status = Status.PASSED if outcome.passed else Status.FAILED
+        return result(status, outcome.message, outcome.details, tuple(outcome.hints))
+    except StudentTimeout as exc:
+        return result(Status.TIMEOUT, str(exc), {"limit_s": limit})
+    except StudentError as exc:
+        return result(Status.ERROR, exc.describe(), {"exception": exc.type_name, "where": exc.where,
+                                                     "traceback": exc.traceback})
+    except StudentCrash as exc:
+        details = {"returncode": exc.returncode, "output_tail": (exc.output_tail or session.output_tail())[-1500:]}
+        return result(Status.ERROR, f"the student process crashed: {exc.reason}", details)
+    except StudentFailure as exc:  # pragma: no cover - every failure is one of the above
+        return result(Status.ERROR, str(exc))
+    except Skip as exc:
+        return result(Status.SKIPPED, f"skipped: {exc}")
+    except Exception as exc:  # a bug of the grader: keep the report, flag it, exit 3
+        return result(Status.ERROR, f"internal error of the grader in this check: {type(exc).__name__}: {exc}",
+                      {"internal_error": True, "traceback": traceback.format_exc().splitlines()[-12:]})
+
+
+def environment(config: GradingConfig, data_source, data_problem, restarts: int) -> dict[str, Any]:
+    import numpy
+    import torch
+
+    return {
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "numpy": numpy.__version__,
+        "platform": platform.platform(),
+        "executable": sys.executable,
+        "sandbox": "none",
+        "seeds": {"seed": config.seed, "split_seed": config.split_seed},
+        "data_source": data_source,
+        "data_problem": data_problem,
+        "strict_mse": config.strict_mse,
+        "time_limits_s": {"load": config.load_timeout_s, "check": config.check_timeout_s,
+                          "training": config.training_timeout_s},
+        "student_process_restarts": restarts,
+        "modules": list(MODULES),
+    }

@@ -1,0 +1,351 @@
+"""Child side of the sandbox: runs inside the student's process.
+
+This file is executed as a script (``python -I child.py ...``) so that the
+student's process never has the ``grader`` package, the reference solution or
+the comparison code on its path: it imports only the standard library, numpy
+and torch. Everything it sends back is plain JSON (numbers, lists, strings);
+the parent never unpickles anything and computes every verdict itself.
+
+Protocol: one JSON object per line. Requests arrive on the file descriptor
+given by ``--req``; replies leave on ``--resp``. A reply is either
+``{"event": ...}`` (progress, e.g. which module is being imported) or the final
+``{"ok": true, "result": ...}`` / ``{"ok": false, "error": {...}}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.abc
+import importlib.machinery
+import json
+import os
+import random
+import sys
+import time
+import traceback
+import types
+
+MAX_DEPTH = 8
+MAX_ELEMENTS = 2_000_000
+
+# Third-party modules that real TP1 files import for logging, plotting or data
+# loading but that are irrelevant to grading. When one is not installed it is
+# replaced by an inert stand-in instead of failing the import.
+OPTIONAL_MODULES = {
+    "tensorboard", "tensorboardX", "icecream", "matplotlib", "tqdm", "datamaestro",
+    "seaborn", "plotly", "wandb", "IPython", "pandas", "ipdb", "pdbpp", "rich",
+}
+PASSTHROUGH = {"tqdm.tqdm", "tqdm.trange", "tqdm.auto.tqdm", "tqdm.auto.trange",
+               "tqdm.notebook.tqdm", "tqdm.notebook.trange", "icecream.ic"}
+
+stub_warnings: list[str] = []
+
+
+class _Inert:
+    """Stands for anything of a missing optional module: every use is a no-op."""
+
+    def __init__(self, name: str):
+        object.__setattr__(self, "_name", name)
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return _Inert(f"{self._name}.{attr}")
+
+    def __setattr__(self, attr, value):
+        pass
+
+    def __call__(self, *args, **kwargs):
+        if self._name in PASSTHROUGH:
+            if self._name.endswith("trange"):
+                return range(*args)
+            if not args:
+                return None
+            return args[0] if len(args) == 1 else args
+        if self._name.endswith("subplots"):
+            return _Inert(self._name + "()"), _Inert(self._name + "()")
+        return _Inert(self._name + "()")
+
+    def __iter__(self):
+        return iter(())
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __getitem__(self, key):
+        return _Inert(f"{self._name}[]")
+
+    def __setitem__(self, key, value):
+        pass
+
+    def __repr__(self):
+        return f"<inert stand-in for {self._name}>"
+
+
+class _StubModule(types.ModuleType):
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return _Inert(f"{self.__name__}.{attr}")
+
+
+class _StubLoader(importlib.abc.Loader):
+    def create_module(self, spec):
+        module = _StubModule(spec.name)
+        module.__path__ = []  # a package, so that submodules import too
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+class _StubFinder(importlib.abc.MetaPathFinder):
+    """Finds a stand-in for an optional module only when the real one is missing."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        root = fullname.split(".")[0]
+        stub_for = None
+        if fullname == "torch.utils.tensorboard" or fullname.startswith("torch.utils.tensorboard."):
+            if importlib.machinery.PathFinder.find_spec("tensorboard") is None:
+                stub_for = "tensorboard"
+        elif root in OPTIONAL_MODULES and (root in sys.modules and isinstance(sys.modules[root], _StubModule)
+                                           or importlib.machinery.PathFinder.find_spec(root) is None):
+            stub_for = root
+        if stub_for is None:
+            return None
+        note = f"{stub_for} is not installed here: replaced by an inert stand-in (its calls do nothing)"
+        if note not in stub_warnings:
+            stub_warnings.append(note)
+        return importlib.machinery.ModuleSpec(fullname, _StubLoader(), is_package=True)
+
+
+# ---------------------------------------------------------------- encoding
+
+def _encode(value, depth=0):
+    import torch
+    import numpy as np
+
+    if depth > MAX_DEPTH:
+        return {"__object__": {"type": type(value).__name__, "repr": "<nested too deep>"}}
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value
+    if isinstance(value, torch.Tensor):
+        plain = torch.Tensor.detach(value)
+        if type(plain) is not torch.Tensor:
+            plain = plain.as_subclass(torch.Tensor)
+        info = {
+            "dtype": str(plain.dtype).replace("torch.", ""),
+            "shape": list(plain.shape),
+            "type": type(value).__name__,
+            "requires_grad": bool(value.requires_grad),
+        }
+        if plain.numel() > MAX_ELEMENTS:
+            info["data"] = None
+            info["truncated"] = True
+        else:
+            info["data"] = plain.reshape(-1).cpu().tolist()
+        return {"__tensor__": info}
+    if isinstance(value, np.ndarray):
+        info = {"dtype": str(value.dtype), "shape": list(value.shape), "type": "ndarray",
+                "requires_grad": False}
+        info["data"] = value.reshape(-1).tolist() if value.size <= MAX_ELEMENTS else None
+        return {"__tensor__": info}
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return {"__seq__": {"kind": type(value).__name__,
+                            "items": [_encode(v, depth + 1) for v in value[:100_000]]}}
+    if isinstance(value, dict):
+        return {"__dict__": {str(k): _encode(v, depth + 1) for k, v in list(value.items())[:1000]}}
+    try:
+        text = repr(value)[:200]
+    except Exception:  # a student object whose repr raises
+        text = "<unrepresentable>"
+    return {"__object__": {"type": type(value).__name__, "repr": text}}
+
+
+class Session:
+    def __init__(self, submission: str, workdir: str):
+        self.submission = submission
+        self.workdir = workdir
+        self.modules: dict[str, types.ModuleType] = {}
+        self.handles: dict[int, object] = {}
+        self.next_handle = 1
+
+    # ------------------------------------------------------------ decoding
+    def decode(self, value):
+        import torch
+        import numpy as np
+
+        if isinstance(value, list):
+            return [self.decode(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if "__tensor__" in value:
+            info = value["__tensor__"]
+            t = torch.tensor(info["data"], dtype=getattr(torch, info["dtype"])).reshape(info["shape"])
+            return t.requires_grad_(bool(info.get("requires_grad")))
+        if "__npy__" in value:
+            info = value["__npy__"]
+            path = os.path.join(self.workdir, os.path.basename(info["file"]))
+            t = torch.from_numpy(np.load(path, allow_pickle=False))
+            return t.requires_grad_(bool(info.get("requires_grad")))
+        if "__handle__" in value:
+            return self.handles[value["__handle__"]]
+        if "__seq__" in value:
+            items = [self.decode(v) for v in value["__seq__"]["items"]]
+            return tuple(items) if value["__seq__"]["kind"] == "tuple" else items
+        return {k: self.decode(v) for k, v in value.items()}
+
+    def keep(self, obj) -> int:
+        handle = self.next_handle
+        self.next_handle += 1
+        self.handles[handle] = obj
+        return handle
+
+    def resolve(self, ref):
+        if "handle" in ref:
+            return self.handles[ref["handle"]]
+        module_name, _, rest = ref["path"].partition(".")
+        obj = self.modules[module_name]
+        for part in rest.split(".") if rest else []:
+            obj = getattr(obj, part)
+        return obj
+
+    # ------------------------------------------------------------ operations
+    def op_load(self, msg, emit):
+        import torch  # noqa: F401  (paid here, not inside a student module's import)
+
+        sys.meta_path.insert(0, _StubFinder())
+        sys.path.insert(0, self.submission)
+        results = {}
+        for name in msg["modules"]:
+            emit({"event": "importing", "module": name})
+            start = time.perf_counter()
+            entry = {"ok": True}
+            try:
+                module = importlib.import_module(name)
+                self.modules[name] = module
+                entry["names"] = {k: _kind(v) for k, v in vars(module).items() if not k.startswith("__")}
+            except BaseException as exc:  # the student's import may raise anything, SystemExit too
+                entry = {"ok": False, "error": _error(exc, self.submission)}
+            entry["duration_s"] = time.perf_counter() - start
+            results[name] = entry
+        return {"modules": results, "warnings": list(stub_warnings)}
+
+    def op_call(self, msg, emit):
+        fn = self.resolve(msg["fn"])
+        args = [self.decode(a) for a in msg.get("args", [])]
+        kwargs = {k: self.decode(v) for k, v in msg.get("kwargs", {}).items()}
+        _seed(msg.get("seed"))
+        value = fn(*args, **kwargs)
+        reply = {"value": _encode(value) if msg.get("encode", True) else None}
+        if msg.get("keep"):
+            reply["handle"] = self.keep(value)
+        return reply
+
+    def op_put(self, msg, emit):
+        return {"handle": self.keep(self.decode(msg["value"]))}
+
+    def op_grad(self, msg, emit):
+        import torch
+
+        outputs = self.decode(msg["outputs"])
+        inputs = self.decode(msg["inputs"])
+        grad_outputs = self.decode(msg["grad_outputs"])
+        grads = torch.autograd.grad(outputs, inputs, grad_outputs, allow_unused=True, retain_graph=True)
+        return {"value": _encode(list(grads))}
+
+    def op_release(self, msg, emit):
+        self.handles.clear()
+        return {}
+
+
+def _kind(value) -> str:
+    import torch
+
+    if isinstance(value, type):
+        try:
+            if issubclass(value, torch.autograd.Function):
+                return "autograd.Function"
+        except TypeError:
+            pass
+        return "class"
+    if isinstance(value, types.ModuleType):
+        return "module"
+    if callable(value):
+        return "function"
+    return type(value).__name__
+
+
+def _seed(seed):
+    if seed is None:
+        return
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+
+
+def _error(exc: BaseException, submission: str) -> dict:
+    frames = traceback.extract_tb(exc.__traceback__)
+    student = [f for f in frames if f.filename.startswith(submission)]
+    where = None
+    if student:
+        last = student[-1]
+        where = f"{os.path.basename(last.filename)}:{last.lineno} in {last.name}"
+    lines = [f"{os.path.basename(f.filename)}:{f.lineno} in {f.name}: {(f.line or '').strip()}"
+             for f in student[-5:]]
+    try:
+        message = str(exc)[:2000]
+    except Exception:
+        message = "<unprintable>"
+    return {"type": type(exc).__name__, "message": message, "where": where, "traceback": lines}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--req", type=int, required=True)
+    parser.add_argument("--resp", type=int, required=True)
+    parser.add_argument("--submission", required=True)
+    parser.add_argument("--workdir", required=True)
+    opts = parser.parse_args()
+
+    requests = os.fdopen(opts.req, "r", encoding="utf-8")
+    resp_fd = opts.resp
+    sys.argv = ["tp1.py"]
+    os.chdir(opts.submission)
+    session = Session(os.path.realpath(opts.submission), opts.workdir)
+
+    def emit(message: dict) -> None:
+        data = (json.dumps(message, allow_nan=True) + "\n").encode("utf-8")
+        view = memoryview(data)
+        while view:
+            written = os.write(resp_fd, view)
+            view = view[written:]
+
+    for line in requests:
+        msg = json.loads(line)
+        op = getattr(session, "op_" + msg["op"])
+        try:
+            result = op(msg, emit)
+            reply = {"ok": True, "result": result}
+        except BaseException as exc:  # report SystemExit/KeyboardInterrupt from student code as errors
+            reply = {"ok": False, "error": _error(exc, session.submission)}
+        try:
+            emit(reply)
+        except (TypeError, ValueError) as exc:  # e.g. a value json cannot encode
+            emit({"ok": False, "error": {"type": "EncodingError", "message": str(exc)[:500],
+                                         "where": None, "traceback": []}})
+
+
+if __name__ == "__main__":
+    main()

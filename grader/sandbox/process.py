@@ -1,0 +1,210 @@
+"""Parent side of the sandbox: start, talk to, time-limit and kill the student process.
+
+The student's process is ``python -I child.py`` started in its own session
+(process group) with a temporary copy of the submission as working folder,
+stdout and stderr captured to files, torch/BLAS pinned to one thread and
+requests/replies on two dedicated pipes. Every request has a deadline; when it
+passes, the whole process group is killed. A later layer (stronger isolation:
+namespaces, resource limits) wraps :meth:`StudentProcess.command` without
+changing this interface.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from grader.sandbox.errors import StudentCrash, StudentError, StudentTimeout
+
+CHILD_SCRIPT = Path(__file__).with_name("child.py")
+MAX_REPLY_BYTES = 64 * 1024 * 1024
+OUTPUT_TAIL_BYTES = 2000
+
+THREAD_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "TORCH_NUM_THREADS": "1",
+}
+
+
+def child_environment() -> dict[str, str]:
+    """A minimal environment: no PYTHONPATH or user site, threads pinned to one."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.update(THREAD_ENV)
+    env["PYTHONHASHSEED"] = "0"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTHONUNBUFFERED"] = "1"
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+class StudentProcess:
+    """One student process. Not thread-safe; one request at a time."""
+
+    def __init__(self, submission_dir: Path, workdir: Path):
+        self.submission_dir = submission_dir
+        self.workdir = workdir
+        self.proc: subprocess.Popen | None = None
+        self._resp_fd: int | None = None
+        self._req_file = None
+        self._buffer = b""
+        self.last_event: dict[str, Any] | None = None
+        self.stdout_path = workdir / "student-stdout.txt"
+        self.stderr_path = workdir / "student-stderr.txt"
+
+    # ------------------------------------------------------------ lifecycle
+    def command(self, req_fd: int, resp_fd: int) -> list[str]:
+        return [sys.executable, "-I", str(CHILD_SCRIPT), "--req", str(req_fd), "--resp", str(resp_fd),
+                "--submission", str(self.submission_dir), "--workdir", str(self.workdir)]
+
+    def start(self) -> None:
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        with open(self.stdout_path, "ab") as out, open(self.stderr_path, "ab") as err:
+            self.proc = subprocess.Popen(
+                self.command(req_r, resp_w), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                pass_fds=(req_r, resp_w), cwd=self.submission_dir, env=child_environment(),
+                start_new_session=True, close_fds=True,
+            )
+        os.close(req_r)
+        os.close(resp_w)
+        self._req_file = os.fdopen(req_w, "w", encoding="utf-8")
+        self._resp_fd = resp_r
+        self._buffer = b""
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        """Kill the whole process group (children the student started included)."""
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover - the kernel always reaps SIGKILL
+            pass
+        self._close_pipes()
+
+    def close(self) -> None:
+        """Ask nothing more: close the pipes and make sure nothing is left running."""
+        self.kill()
+
+    def _close_pipes(self) -> None:
+        for closer in (lambda: self._req_file and self._req_file.close(),
+                       lambda: self._resp_fd is not None and os.close(self._resp_fd)):
+            try:
+                closer()
+            except OSError:
+                pass
+        self._req_file = None
+        self._resp_fd = None
+
+    # ------------------------------------------------------------ requests
+    def request(self, op: str, payload: dict[str, Any], timeout_s: float, doing: str | None = None,
+                on_event: Callable[[dict], None] | None = None) -> Any:
+        """Send one request and wait for its final reply, at most ``timeout_s`` seconds."""
+        self.send(op, payload)
+        return self.receive(timeout_s, doing, on_event)
+
+    def send(self, op: str, payload: dict[str, Any]) -> None:
+        if not self.alive:
+            raise self._crash("the student process is not running")
+        try:
+            self._req_file.write(json.dumps({"op": op, **payload}) + "\n")
+            self._req_file.flush()
+        except (BrokenPipeError, OSError):
+            raise self._crash("the student process stopped reading requests") from None
+
+    def receive(self, timeout_s: float, doing: str | None = None,
+                on_event: Callable[[dict], None] | None = None) -> Any:
+        """Wait for the final reply to the last request sent."""
+        deadline = time.monotonic() + max(timeout_s, 0.0)
+        while True:
+            message = self._read_message(deadline, timeout_s, doing)
+            if "event" in message:
+                self.last_event = message
+                if on_event:
+                    on_event(message)
+                continue
+            if message.get("ok") is True:
+                return message.get("result")
+            error = message.get("error") if isinstance(message.get("error"), dict) else {}
+            raise StudentError(str(error.get("type", "Error")), str(error.get("message", "")),
+                               error.get("where") if isinstance(error.get("where"), str) else None,
+                               [str(x) for x in error.get("traceback", [])][:10], call=doing)
+
+    def _read_message(self, deadline: float, timeout_s: float, doing: str | None) -> dict:
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                raise StudentTimeout(timeout_s, doing)
+            ready, _, _ = select.select([self._resp_fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(self._resp_fd, 1 << 20)
+            if not chunk:
+                raise self._crash("the student process ended")
+            self._buffer += chunk
+            if len(self._buffer) > MAX_REPLY_BYTES:
+                self.kill()
+                raise StudentCrash(f"the student process sent a reply larger than {MAX_REPLY_BYTES} bytes")
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        try:
+            message = json.loads(line)
+        except (UnicodeDecodeError, ValueError):
+            self.kill()
+            raise StudentCrash("the student process sent a malformed reply") from None
+        if not isinstance(message, dict):
+            self.kill()
+            raise StudentCrash("the student process sent a malformed reply")
+        return message
+
+    def _crash(self, what: str) -> StudentCrash:
+        returncode = None
+        if self.proc is not None:
+            try:
+                returncode = self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill()
+        reason = what
+        if returncode is not None:
+            if returncode < 0:
+                try:
+                    name = signal.Signals(-returncode).name
+                except ValueError:
+                    name = f"signal {-returncode}"
+                reason += f" (killed by {name})"
+            else:
+                reason += f" (exit code {returncode})"
+        return StudentCrash(reason, returncode, self.output_tail())
+
+    def output_tail(self) -> str:
+        """The last lines the student's code printed (stderr first), for messages."""
+        parts = []
+        for path in (self.stderr_path, self.stdout_path):
+            try:
+                with open(path, "rb") as fh:
+                    fh.seek(0, os.SEEK_END)
+                    size = fh.tell()
+                    fh.seek(max(0, size - OUTPUT_TAIL_BYTES))
+                    parts.append(fh.read().decode("utf-8", "replace"))
+            except OSError:
+                continue
+        return "\n".join(p.strip() for p in parts if p.strip())
