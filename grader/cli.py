@@ -93,14 +93,15 @@ def check(
 def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,
                       fail_under: Optional[float]) -> int:
     from grader.reporters import json_report, terminal
-    from grader.runner import NotASubmission, grade
+    from grader.runner import NotASubmission, grade, not_a_submission_report
 
+    usage_problem = None
     try:
         with console.status(f"grading {path} …", spinner="dots") if console.is_terminal else _nullcontext():
             report = grade(path, config)
     except NotASubmission as exc:
-        console.print(f"[bold red]error:[/] not a submission: {exc}", highlight=False)
-        return EXIT_USAGE
+        usage_problem = f"not a submission: {exc}"
+        report = not_a_submission_report(path, str(exc), config)
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # a bug of the grader: say so briefly, keep the traceback in a file
@@ -116,6 +117,9 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
         console.print(f"JSON report: {report_path}")
     except OSError as exc:
         console.print(f"[bold red]error:[/] cannot write the JSON report to {report_path}: {exc}")
+        return EXIT_USAGE
+    if usage_problem:
+        console.print(f"[bold red]error:[/] {usage_problem}", highlight=False)
         return EXIT_USAGE
     if any(c.details.get("internal_error") for c in report.checks):
         return EXIT_INTERNAL

@@ -80,7 +80,8 @@ def compare(expected: torch.Tensor, got: Any, what: str = "value", *,
                                 f"got {describe(got)}",
                         {"expected_shape": list(expected.shape), "got": describe(got)})
     if tuple(tensor.shape) != tuple(expected.shape):
-        return Mismatch("shape", f"{what}: expected shape {shape_str(expected.shape)}, "
+        wanted = "a scalar, shape ()" if expected.dim() == 0 else f"shape {shape_str(expected.shape)}"
+        return Mismatch("shape", f"{what}: expected {wanted}, "
                                  f"got shape {shape_str(tensor.shape)}",
                         {"expected_shape": list(expected.shape), "got_shape": list(tensor.shape)})
     if not (tensor.is_floating_point() or tensor.dtype in (torch.int64, torch.int32)):

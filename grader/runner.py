@@ -87,6 +87,32 @@ def grade(submission: Path, config: GradingConfig,
     )
 
 
+def not_a_submission_report(path: Path, problem: str, config: GradingConfig) -> SubmissionReport:
+    """The report of a folder with nothing to grade: ``load`` failed, every other check skipped."""
+    from grader.checks import REGISTRY
+
+    checks = []
+    for spec in REGISTRY:
+        if config.only is not None and spec.id not in config.only:
+            continue
+        points = float(config.points.get(spec.id, 0))
+        if spec.id == "load":
+            checks.append(CheckResult("load", spec.name, Status.FAILED, 0.0, points, f"not a submission: {problem}",
+                                      0.0, {}, ("the folder must hold tp1.py (and tp1_descente.py, "
+                                                "tp1_autograd.py)",)))
+        else:
+            checks.append(CheckResult(spec.id, spec.name, Status.SKIPPED, 0.0, points,
+                                      "skipped: nothing to grade (see load)", 0.0, {"prerequisites": ["load"]}))
+    return SubmissionReport(
+        grader_version=__version__,
+        submission=SubmissionInfo(str(path), path.resolve().name, {}),
+        started_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        duration_s=0.0,
+        environment=environment(config, None, None, 0),
+        checks=tuple(checks),
+    )
+
+
 def run_check(spec, session: StudentSession, config: GradingConfig, load_info, data, data_problem) -> CheckResult:
     from grader.checks.base import CheckContext, Skip
     from grader.sandbox.student import Student

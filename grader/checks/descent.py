@@ -59,6 +59,9 @@ def parameters_of(value: Any, n: int, p: int) -> tuple[torch.Tensor, torch.Tenso
     w, b = value[0], value[1]
     if not isinstance(w, torch.Tensor) or w.numel() != n * p or (w.dim() == 2 and tuple(w.shape) != (n, p)):
         return f"w: expected a tensor of shape ({n}, {p}), got {describe(w)}"
+    if isinstance(b, torch.Tensor) and b.dim() == 2 and b.shape[0] > 1 and b.shape[1] == p:
+        return (f"b: expected a tensor of shape ({p},), got shape {shape_str(b.shape)}, the shape of the batch: "
+                "the bias gradient from Linear.backward is not summed over the batch, so b grows into a matrix")
     if not isinstance(b, torch.Tensor) or b.numel() != p:
         return f"b: expected a tensor of shape ({p},) or (1, {p}), got {describe(b)}"
     return w.reshape(n, p), b.reshape(p)
@@ -77,8 +80,9 @@ def descent_manual(ctx: CheckContext) -> Outcome:
                                "n_iter": cfg.descent_n_iter, "optimum_mse": optimum, "threshold": threshold}
     params = parameters_of(result, N, P)
     if isinstance(params, str):
-        return Outcome(False, f"descente returned the wrong thing: {params}", details,
-                       ["descente(x, y, epsilon, n_iter) must return (w, b, losses)"])
+        hint = ("sum grad_b over the batch in Linear.backward: grad_output.sum(0)" if "summed" in params
+                else "descente(x, y, epsilon, n_iter) must return (w, b, losses)")
+        return Outcome(False, f"descente returned the wrong parameters: {params}", details, [hint])
     w, b = params
     reported = losses_of(result[2]) if len(result) > 2 else None
     if reported is not None:

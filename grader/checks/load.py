@@ -16,11 +16,13 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 
 
 def found_instead(name: str, names: dict[str, str]) -> list[str]:
-    """Top-level names that look like a misspelling of ``name`` (case, typos), with their kind."""
-    lowered = {n.lower(): n for n in names}
-    close = [lowered[name.lower()]] if name.lower() in lowered else []
-    close += [n for n in difflib.get_close_matches(name, list(names), n=3, cutoff=0.75) if n not in close]
-    return [f"{n} ({names[n]})" for n in close]
+    """Top-level names that look like a misspelling of ``name`` (case, typos, affixes), with their kind."""
+    callables = {n: k for n, k in names.items() if k in ("class", "function", "autograd.Function")}
+    low = name.lower()
+    close = [n for n in callables if n.lower() == low]
+    close += [n for n in callables if n not in close and (low in n.lower() or n.lower() in low) and len(n) > 2]
+    close += [n for n in difflib.get_close_matches(name, list(callables), n=3, cutoff=0.7) if n not in close]
+    return [f"{n} ({callables[n]})" for n in close[:3]]
 
 
 @check("load", "Import the submission")

@@ -45,6 +45,8 @@ def _forward_catalogue(yhat: torch.Tensor, y: torch.Tensor) -> list[Known]:
         Known("norm", d.norm() / q, "‖Ŷ−Y‖ is squared in the lab's MSE: use ((yhat - y) ** 2).sum() / q"),
         Known("unreduced", d ** 2, "returns the matrix of squared errors: the MSE is a scalar, "
                                    "((yhat - y) ** 2).sum() / q"),
+        Known("unreduced_over_q", d ** 2 / q, "returns a matrix (squared errors divided by q): the MSE is a "
+                                              "scalar, sum over all elements: ((yhat - y) ** 2).sum() / q"),
         Known("per_column", (d ** 2).sum(0) / q, "returns one value per output column: sum over all "
                                                   "elements, not only over the batch"),
         Known("per_row", (d ** 2).sum(1) / q, "returns one value per example: sum over all elements"),

@@ -64,7 +64,7 @@ def run_training(ctx: CheckContext, function: str, settings: TrainingSettings, l
         curve = losses_of(result[i]) if len(result) > i else None
         if curve is not None:
             details[name] = curve[:1000]
-    tensors = {name: torch.from_numpy(getattr(split, name)) for name in FILES}
+    tensors = {name: torch.tensor(getattr(split, name)) for name in FILES}
     mse = {part: ref.mse_of_params(tensors[f"x_{part}"], tensors[f"y_{part}"], w, b) for part in ("train", "test")}
     details["mse"] = mse
     if not all(math.isfinite(v) for v in mse.values()):

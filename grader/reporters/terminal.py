@@ -27,16 +27,16 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 
 def sparkline(values: Sequence[float], width: int = 24) -> str:
-    """A small loss curve (log scale) for the terminal."""
-    finite = [v for v in values if isinstance(v, (int, float)) and math.isfinite(v) and v > 0]
+    """A small loss curve for the terminal, on a linear scale from 0 to its largest value."""
+    finite = [v for v in values if isinstance(v, (int, float)) and math.isfinite(v) and v >= 0]
     if len(finite) < 2:
         return ""
     step = max(1, math.ceil(len(finite) / width))
-    points = [math.log10(v) for v in finite[::step]]
-    lo, hi = min(points), max(points)
-    if hi - lo < 1e-12:
+    points = finite[::step]
+    top = max(points)
+    if top <= 0:
         return SPARK[0] * len(points)
-    return "".join(SPARK[min(len(SPARK) - 1, int((p - lo) / (hi - lo) * len(SPARK)))] for p in points)
+    return "".join(SPARK[min(len(SPARK) - 1, int(p / top * (len(SPARK) - 1) + 0.5))] for p in points)
 
 
 def status_text(status: Status) -> Text:

@@ -1,0 +1,97 @@
+"""The student process: timeouts, crashes, exits, import-time code, stand-ins, no side effects."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+from conftest import child_processes_of_grader, grade, statuses
+
+MSE_CHECKS = ("mse.forward", "mse.backward", "mse.gradcheck")
+LINEAR_CHECKS = ("linear.forward", "linear.backward")
+
+
+def folder_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_infinite_loop_in_backward_times_out_and_the_other_checks_still_run(make_submission):
+    sub = make_submission(tp1=[("        yhat, y = ctx.saved_tensors\n",
+                                "        yhat, y = ctx.saved_tensors\n        while True:\n            pass\n")])
+    start = time.monotonic()
+    report = grade(sub, "load", "mse.forward", "mse.backward", *LINEAR_CHECKS, check_timeout_s=3)
+    elapsed = time.monotonic() - start
+    got = statuses(report)
+    assert got["mse.backward"] == "timeout"
+    assert "3 s" in report.check("mse.backward").message
+    assert got["mse.forward"] == "passed"
+    assert got["linear.forward"] == got["linear.backward"] == "passed"  # a fresh process took over
+    assert elapsed < 30
+    assert child_processes_of_grader() == []
+
+
+def test_hard_exit_in_forward_is_an_error_of_that_check_only(make_submission):
+    sub = make_submission(tp1=[("        ctx.save_for_backward(X, W, b)\n",
+                                "        import os; os._exit(3)\n")])
+    report = grade(sub, "load", *LINEAR_CHECKS, *MSE_CHECKS)
+    got = statuses(report)
+    assert got["linear.forward"] == got["linear.backward"] == "error"
+    assert "exit code 3" in report.check("linear.forward").message
+    assert all(got[c] == "passed" for c in MSE_CHECKS)
+
+
+def test_sys_exit_at_import_is_reported_by_load(make_submission):
+    sub = make_submission(tp1=[("import torch\n", "import torch\nimport sys\nsys.exit(0)\n")])
+    report = grade(sub, "load", "mse.forward")
+    assert statuses(report) == {"load": "failed", "mse.forward": "skipped"}
+    assert "SystemExit" in report.check("load").message
+    assert "needs MSE in tp1.py" in report.check("mse.forward").message
+
+
+def test_import_time_training_is_bounded_and_other_files_still_grade(make_submission):
+    sub = make_submission(tp1_descente=[("import torch\n", "import torch\nwhile True:\n    pass\n")])
+    start = time.monotonic()
+    report = grade(sub, "load", "mse.forward", "descent.manual", load_timeout_s=8)
+    assert time.monotonic() - start < 40
+    got = statuses(report)
+    assert got["load"] == "timeout"
+    assert "tp1_descente.py" in report.check("load").message
+    assert got["mse.forward"] == "passed"
+    assert got["descent.manual"] == "skipped"
+
+
+def test_missing_optional_modules_get_stand_ins_with_a_warning(make_submission):
+    header = ("import torch\nimport matplotlib.pyplot as plt\nfrom icecream import ic\n"
+              "from torch.utils.tensorboard import SummaryWriter\nfrom tqdm import tqdm\n"
+              "writer = SummaryWriter()\nfor i in tqdm(range(2)):\n    writer.add_scalar('x', ic(i), i)\n"
+              "fig, ax = plt.subplots()\n")
+    sub = make_submission(tp1=[("import torch\n", header)])
+    report = grade(sub, "load", "mse.forward")
+    assert statuses(report) == {"load": "passed", "mse.forward": "passed"}
+    assert any("matplotlib" in w for w in report.warnings)
+    assert any("icecream" in w for w in report.warnings)
+
+
+def test_a_module_that_does_not_exist_is_named(make_submission):
+    sub = make_submission(tp1=[("import torch\n", "import torch\nimport notamodule_xyz\n")])
+    report = grade(sub, "load")
+    assert report.check("load").status.value == "failed"
+    assert "notamodule_xyz" in report.check("load").message
+
+
+def test_the_submission_folder_is_left_unchanged(make_submission):
+    sub = make_submission(tp1=[("import torch\n", "import torch, os\nopen('written.txt', 'w').write('x')\n"
+                                "os.makedirs('runs', exist_ok=True)\n")])
+    before = folder_digest(sub)
+    report = grade(sub, "load", "mse.forward")
+    assert statuses(report)["load"] == "passed"
+    assert folder_digest(sub) == before
+
+
+def test_output_floods_do_not_reach_the_report(make_submission):
+    sub = make_submission(tp1=[("        q = yhat.shape[0]\n        return",
+                                "        q = yhat.shape[0]\n        print('passed ' * 100000)\n        return")])
+    report = grade(sub, "load", "mse.forward")
+    assert statuses(report) == {"load": "passed", "mse.forward": "passed"}
