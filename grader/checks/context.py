@@ -76,5 +76,5 @@ def context_isolation(ctx: CheckContext) -> Outcome:
                         " (two forwards, then their backwards)"
                     return Outcome(False, f"{label}: " + message, details, [hint])
         checked.append(label)
-    return Outcome(True, f"{' and '.join(checked)}: interleaved forward/backward calls on two Contexts give "
-                         "the same gradients as separate calls", {"functions": checked})
+    return Outcome(True, f"{' and '.join(checked)}: two interleaved calls give the same gradients as "
+                         "separate calls", {"functions": checked})

@@ -105,4 +105,4 @@ def descent_manual(ctx: CheckContext) -> Outcome:
         return Outcome(False, f"the reported loss does not decrease ({reported[0]:.4g} → {reported[-1]:.4g}) "
                               "although the parameters are good: losses are recorded wrongly", details)
     return Outcome(True, f"MSE {mse:.4g} ≤ {threshold:.4g} (optimum {optimum:.4g}) after {cfg.descent_n_iter} "
-                         f"iterations; w {shape_str(w.shape)}, b {shape_str(result[1].shape)}", details)
+                         "iterations", details)

@@ -65,8 +65,7 @@ def linear_forward(ctx: CheckContext) -> Outcome:
         if exc.type_name == "NotImplementedError":
             raise
     if failure is None:
-        return Outcome(True, f"X @ W + b right with X {tuple(x.shape)}, W {tuple(w.shape)}, b {tuple(b.shape)}",
-                       details)
+        return Outcome(True, f"X @ W + b right with X ({Q}, {N}), W ({N}, {P}), b ({P},)", details)
     hints = []
     order = _other_order(ctx, x, w, b)
     if order:
@@ -126,8 +125,8 @@ def linear_backward(ctx: CheckContext) -> Outcome:
             if known:
                 details["diagnosis"] = known.name
             return Outcome(False, mismatch.message, details, [known.hint] if known else [])
-    return Outcome(True, "the three gradients are right and have their inputs' shapes "
-                         f"(X {Q}×{N}, W {N}×{P}, b ({P},))", details)
+    return Outcome(True, f"three gradients right, of their inputs' shapes ({Q}, {N}), ({N}, {P}), ({P},)",
+                   details)
 
 
 @check("linear.gradcheck", "Linear gradcheck (float64)", needs=("tp1.Linear",))

@@ -65,7 +65,7 @@ def load(ctx: CheckContext) -> Outcome:
                              "the lab's scripts use that exact name")
     if problems:
         return Outcome(False, "; ".join(problems), details, hints)
-    return Outcome(True, "tp1.py, tp1_descente.py and tp1_autograd.py import and define every required name",
+    return Outcome(True, "the three files import and define every required name",
                    details)
 
 

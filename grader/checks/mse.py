@@ -92,7 +92,7 @@ def mse_forward(ctx: CheckContext) -> Outcome:
             details["diagnosis"] = known.name
         return Outcome(False, mismatch.message if mismatch else "MSE.forward is wrong", details, hints)
     if not uses_mean:
-        return Outcome(True, f"equals 1/q ‖Ŷ−Y‖² on shapes {', '.join(shapes)}", details)
+        return Outcome(True, f"1/q ‖Ŷ−Y‖² right on shapes {', '.join(shapes)}", details)
     details["convention"] = "mean"
     if ctx.config.strict_mse:
         return Outcome(False, f"MSE.forward {MEAN_NOTE} (rejected: strict MSE setting)", details,
@@ -155,7 +155,7 @@ def mse_backward(ctx: CheckContext) -> Outcome:
             if known:
                 details["diagnosis"] = known.name
             return Outcome(False, mismatch.message, details, [known.hint] if known else [])
-    return Outcome(True, f"both gradients right, shapes (4, 3), grad_output={GRAD_OUTPUT}", details)
+    return Outcome(True, f"both gradients right, shape (4, 3), grad_output = {GRAD_OUTPUT}", details)
 
 
 @check("mse.gradcheck", "MSE gradcheck (float64)", needs=("tp1.MSE",))

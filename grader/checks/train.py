@@ -71,9 +71,9 @@ def run_training(ctx: CheckContext, function: str, settings: TrainingSettings, l
         return Outcome(False, f"the returned parameters are not finite: the {label} diverged", details,
                        ["check the sign of the update (w -= epsilon * w.grad) and that gradients are zeroed"])
     failing = [part for part in ("train", "test") if mse[part] > thresholds[part]]
-    summary = (f"train MSE {mse['train']:.4f} (≤ {thresholds['train']:.4f}), test MSE {mse['test']:.4f} "
-               f"(≤ {thresholds['test']:.4f}); optimum {optimum.train_mse:.4f}/{optimum.test_mse:.4f}, "
-               f"{settings.n_epochs} epochs, {elapsed:.1f} s")
+    summary = (f"train MSE {mse['train']:.4f} (≤ {thresholds['train']:.4f}), test {mse['test']:.4f} "
+               f"(≤ {thresholds['test']:.4f}); optimum {optimum.train_mse:.4f} / {optimum.test_mse:.4f}; "
+               f"{settings.n_epochs} epoch{'s' if settings.n_epochs != 1 else ''}")
     if failing:
         hints = [_hint(mse["train"], split, optimum)]
         return Outcome(False, f"{' and '.join(failing)} MSE above the threshold: {summary}", details, hints)
