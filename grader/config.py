@@ -51,12 +51,14 @@ class GradingConfig:
     descent_epsilon: float = 0.05
     descent_n_iter: int = 500
     descent_rel_margin: float = 0.05
-    # train.*: California Housing, standardized features, 80/20 split.
+    # train.*: California Housing, 80/20 split, features clipped to their train 1 %-99 % quantiles then
+    # standardized on the train part (grader.data.prepare: the raw outliers make correct SGD diverge).
     split_seed: int = 0
     test_fraction: float = 0.2
-    batch: TrainingSettings = TrainingSettings(epsilon=0.1, n_epochs=300, rel_margin=0.10)
-    sgd: TrainingSettings = TrainingSettings(epsilon=0.001, n_epochs=2, rel_margin=0.15)
-    minibatch: TrainingSettings = TrainingSettings(epsilon=0.05, n_epochs=10, batch_size=32, rel_margin=0.10)
+    # Chosen by benchmarks/train_thresholds.py (every correct loop passes on 20 seeds, every buggy one fails).
+    batch: TrainingSettings = TrainingSettings(epsilon=0.3, n_epochs=200, rel_margin=0.05)
+    sgd: TrainingSettings = TrainingSettings(epsilon=0.002, n_epochs=1, rel_margin=0.25)
+    minibatch: TrainingSettings = TrainingSettings(epsilon=0.02, n_epochs=4, batch_size=32, rel_margin=0.10)
 
     def with_points(self, overrides: Mapping[str, float]) -> "GradingConfig":
         unknown = set(overrides) - set(DEFAULT_POINTS)

@@ -1,0 +1,524 @@
+"""Which hyper-parameters and thresholds the grader hands to the students' training loops.
+
+Study script, run by hand (~12 min on the 2-core build machine, one thread):
+
+    .venv/bin/python benchmarks/train_thresholds.py                  # recommended configs, 20 seeds
+    .venv/bin/python benchmarks/train_thresholds.py --sgd-subsample  # + the SGD fallback below
+    .venv/bin/python benchmarks/train_thresholds.py --sweep --loops minibatch --seeds 5
+    .venv/bin/python benchmarks/train_thresholds.py --clip-quantile 0 --only "w randn, b 0" --seeds 5
+
+What it does: California Housing from grader.data (shared copy), split seed 0
+(16,512 train / 4,128 test rows), prepared by ``grader.data.prepare``. For each loop
+(descente_batch, descente_stochastique, descente_minibatch) it runs student-style
+implementations -- correct ones (w randn or zeros, b zeros or randn, loss ``.mean()`` or the
+lab's ``1/q ||Ŷ-Y||²``, with and without shuffling, slice or tensor indexing) and typical
+buggy ones (grads never zeroed, grads zeroed once per epoch, wrong sign, update applied to a
+copy, bias never updated, loss summed without 1/q, minibatch that only uses the first batch)
+-- for torch seeds 0..19 (``torch.manual_seed(seed)`` before each call), with
+``torch.set_num_threads(1)``. Each loop also computes its own per-epoch train and test loss,
+as the students' do, and that is inside the measured wall time. The grade is the grader's:
+train and test MSE recomputed in float64 from the returned (w, b) (``grader.data.mse``),
+passing when ``mse <= optimum * (1 + rel_margin)`` on train AND on test, the optimum being
+``grader.data.closed_form`` (least squares on the train part).
+
+FINDINGS (torch 2.13 CPU, Python 3.11, measured 2026-11-24)
+
+1. Plain standardization makes SGD and minibatch fail for CORRECT code. AveOccup reaches
+   1243 (standardized: 125 in train, 260 in test); the worst train row has |x|² = 15,751,
+   the worst test row 68,042. One visit of that row throws w far along AveOccup (a
+   per-example step of 2·eps·|x|² ≫ 2), and the test MSE is dominated by one district.
+   With plain standardization (optimum train 0.527907 / test 0.528419), correct loops gave,
+   seeds 0..4: SGD eps=0.002 1 epoch: train MSE up to 1,918, test up to 38,019 (x182 to
+   x72,000 the optimum); minibatch eps=0.02 x4 epochs x32: x1.2e8 to x1.8e9; SGD eps 1e-4
+   to 1e-2 all failed. Batch descent alone was fine.
+   => ``prepare`` clips (winsorizes) every feature to its TRAIN 1 %-99 % quantiles, then
+   standardizes with the train mean/std (``grader.data.CLIP_QUANTILE = 0.01``). max |x|²
+   becomes 85.5 (train) / 72.8 (test). Clipping at 0.1 % or 0.25 % still left SGD at
+   eps 2e-3..3e-3 with a worst excess of +10 % to +100 % (10 seeds, numpy simulation of the
+   same SGD); 0.5 % gave +5 % to +10 %, 1 % +3.6 % to +7 %: the smallest noise, so 1 %.
+   The optimum is computed on the same prepared data, so the thresholds stay fair.
+
+   Optimum with the default preparation: train MSE 0.433339, test MSE 0.428973.
+
+2. Batch descent: standardized features are correlated (AveRooms/AveBedrms,
+   Latitude/Longitude): eigenvalues of E[[x,1][x,1]^T] span 0.047 .. 2.09, so with randn
+   init the slow directions need eps*epochs of ~40+. Sweep (worst correct over 10 seeds):
+   eps 0.05 x300 +4.8 %; 0.1 x200 +1.9 %; 0.2 x100 +1.9 %; 0.2 x200 +0.07 %; 0.3 x100
+   +0.33 %; 0.3 x200 +0.01 %; 0.4 x100 +0.07 %. Stability limit is eps < 1/2.09 = 0.48.
+   Grads never zeroed makes the update a sum of all past gradients (an undamped
+   oscillation): finite but x10 to x32 the optimum, on every seed.
+
+3. SGD: one update per example costs ~115-130 µs with autograd here, so ONE epoch over the
+   16,512 train rows takes 1.9 s (median; max 3.1 s with tensor indexing ``x_train[i]``).
+   More epochs do not fit the 4 s target. Sweep over eps for one epoch (worst correct,
+   4 seeds x 4 variants): 5e-4 +18 %, 1e-3 +5.4 %, 2e-3 +3.8 %, 3e-3 +6.5 %, 5e-3 +15 %
+   (below 2e-3 the slow directions have not converged, above it the last-iterate noise,
+   which grows like eps, dominates). With eps = 2e-3 over 100 seeds (w randn, b 0): median
+   +2.7 %, worst +9.1 %; hence a 25 % margin for SGD. "No shuffling" is not a bug worth
+   failing (the train part is already in random order): +1.8 %, passes.
+   Fallback if one full epoch is too slow for the grader's limits: hand SGD the first 8,000
+   train rows (SGD_SUBSAMPLE: eps 3e-3, 1 epoch; MSEs still on the full train/test parts
+   against the full-train optimum): worst correct +8.0 % over 20 seeds, median time 0.99 s
+   (max 1.6 s), every bug still fails (best bug x11).
+
+4. Minibatch: the noise floor follows eps/batch_size, convergence follows eps*steps.
+   Sweep (5 seeds): eps/batch_size = 5e-4 with 3 epochs is within +1.4 % for batch sizes
+   32, 64 and 128; more epochs do not help (+2.4 % at 10) and larger eps/batch_size only
+   adds noise (+3 % to +7 %). The "first batch only" bug (a ``return``/``break`` one level
+   too deep) makes n_epochs updates in total, so few epochs and small steps are what catch
+   it: at eps 0.192, batch 128, 10 epochs it came within +3.2 % of the optimum and would
+   pass any margin above that -- avoid such settings. Chosen: batch 32, eps 0.02, 4 epochs:
+   2,064 updates, 0.29 s; first-batch-only makes 4 updates and fails by x11 to x31 (and
+   returns in ~2 ms, a usable hint).
+
+5. Every bug in the final run fails on every seed, by a wide gap: wrong sign, loss summed
+   without 1/q (batch, minibatch) and, for SGD/minibatch, grads never zeroed or zeroed once
+   per epoch DIVERGE (NaN/inf, or x1e6 and worse -- the grader must count a non-finite MSE
+   as a failure; ``nan <= threshold`` is False, so a plain comparison does); update on a
+   copy returns the initial w (x15 to x43, identical for every loop since the init is
+   seeded: a "w never moved" hint is possible); bias never updated
+   costs ~mean(y)² (x11). With one target column, ``.mean()`` and ``1/q ||Ŷ-Y||²`` are the
+   same number, and both correct variants pass. A loss summed without 1/q is the same as
+   the mean for SGD (q = 1): not a bug there.
+
+RECOMMENDED (grader defaults; threshold = optimum * (1 + rel_margin), train and test):
+
+    loop      eps    epochs batch margin threshold      worst correct  best bug               time
+                                            train/test     train/test     train/test             med/max
+    batch     0.3    200    -     5 %    0.4550/0.4504  0.4333/0.4290  4.313/4.404 no zero_grad 0.06/0.15 s
+    sgd       0.002  1      -     25 %   0.5417/0.5362  0.4625/0.4533  4.739/4.638 bias frozen  1.94/3.12 s
+    minibatch 0.02   4      32    10 %   0.4767/0.4719  0.4408/0.4402  4.734/4.627 bias frozen  0.29/0.49 s
+    sgd/8000  0.003  1      -     25 %   0.5417/0.5362  0.4564/0.4632  4.768/4.659 bias frozen  0.99/1.60 s
+    (sgd/8000: the fallback, SGD handed the first 8,000 train rows)
+
+    Worst correct excess over the optimum: batch +0.01 %, sgd +6.7 % (+9.1 % over 100
+    seeds), minibatch +2.6 %: at most about a third of each margin. Best bug: x10 or worse.
+    No absolute margin is needed (the optimum is ~0.43, far from 0).
+
+Notes for the grader: HousingSplit arrays are read-only; ``torch.from_numpy`` warns on
+them, so copy (``np.array(a)``) or use ``torch.tensor(a)``. Wall times include the loops'
+own per-epoch train/test losses (for batch descent two extra forwards per epoch: 0.052 s
+without, 0.091 s with, 200 epochs; for SGD and minibatch it is negligible). A student's SGD
+that recomputes the full train loss after every step adds 16,512 full forwards of ~53 µs
+each, ~+0.9 s: set the SGD time limit with that in mind (e.g. 10x the 1.9 s median).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import math
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from grader import data as gd  # noqa: E402
+
+
+# ---------------------------------------------------------------------------------------
+# The recommendation (what the grader hands to the students' loops)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoopConfig:
+    loop: str  # "batch", "sgd", "minibatch"
+    epsilon: float
+    n_epochs: int
+    batch_size: int | None  # minibatch only
+    rel_margin: float  # threshold = optimum * (1 + rel_margin), train and test alike
+    train_rows: int | None = None  # hand the loop only the first rows of the train part (None: all)
+
+
+RECOMMENDED: dict[str, LoopConfig] = {
+    "batch": LoopConfig("batch", epsilon=0.3, n_epochs=200, batch_size=None, rel_margin=0.05),
+    "sgd": LoopConfig("sgd", epsilon=0.002, n_epochs=1, batch_size=None, rel_margin=0.25),
+    "minibatch": LoopConfig("minibatch", epsilon=0.02, n_epochs=4, batch_size=32, rel_margin=0.10),
+}
+#: If one full SGD epoch is too slow for the grader's time limits: hand SGD only the first
+#: 8000 rows of the (already shuffled) train part; MSEs are still measured on the full
+#: train and test parts against the full-train optimum.
+SGD_SUBSAMPLE = LoopConfig("sgd", epsilon=0.003, n_epochs=1, batch_size=None, rel_margin=0.25, train_rows=8000)
+SPLIT_SEED = 0
+
+
+# ---------------------------------------------------------------------------------------
+# Student-style loops: correct and typically wrong. Written the way students write them
+# (autograd, update under torch.no_grad(), grads zeroed), with per-epoch train/test losses.
+# ---------------------------------------------------------------------------------------
+
+Result = tuple[torch.Tensor, torch.Tensor, list[float], list[float]]
+
+
+def _init(w_init: str, b_init: str) -> tuple[torch.Tensor, torch.Tensor]:
+    w = torch.randn(8, 1) if w_init == "randn" else torch.zeros(8, 1)
+    b = torch.randn(1) if b_init == "randn" else torch.zeros(1)
+    return w.requires_grad_(), b.requires_grad_()
+
+
+def _mse(yhat: torch.Tensor, y: torch.Tensor, form: str) -> torch.Tensor:
+    if form == "lab":  # the lab's 1/q ||Ŷ - Y||²
+        return torch.sum((yhat - y) ** 2) / y.shape[0]
+    if form == "sum":  # forgot the 1/q: the step is q times too large
+        return torch.sum((yhat - y) ** 2)
+    return ((yhat - y) ** 2).mean()
+
+
+def _epoch_losses(x_train, y_train, x_test, y_test, w, b, train_losses, test_losses, form) -> None:
+    with torch.no_grad():
+        train_losses.append(_mse(x_train @ w + b, y_train, form).item())
+        test_losses.append(_mse(x_test @ w + b, y_test, form).item())
+
+
+def _step(w, b, epsilon, bug: str | None) -> None:
+    """The update, and the ways students get it wrong."""
+    with torch.no_grad():
+        if bug == "wrong_sign":
+            w += epsilon * w.grad
+            b += epsilon * b.grad
+        elif bug == "update_copy":  # e.g. w2 = w.clone(); w2 -= ...; the parameters never move
+            w2, b2 = w.clone(), b.clone()
+            w2 -= epsilon * w.grad
+            b2 -= epsilon * b.grad
+        elif bug == "bias_frozen":  # only w is updated
+            w -= epsilon * w.grad
+        else:
+            w -= epsilon * w.grad
+            b -= epsilon * b.grad
+    if bug not in ("no_zero_grad", "zero_grad_per_epoch"):
+        w.grad.zero_()
+        b.grad.zero_()
+
+
+def descente_batch(
+    x_train, y_train, x_test, y_test, epsilon, n_epochs, *,
+    w_init="randn", b_init="zeros", form="mean", bug=None,
+) -> Result:
+    w, b = _init(w_init, b_init)
+    train_losses: list[float] = []
+    test_losses: list[float] = []
+    for _ in range(n_epochs):
+        loss = _mse(x_train @ w + b, y_train, form)
+        loss.backward()
+        _step(w, b, epsilon, bug)
+        _epoch_losses(x_train, y_train, x_test, y_test, w, b, train_losses, test_losses, form)
+    return w, b, train_losses, test_losses
+
+
+def descente_stochastique(
+    x_train, y_train, x_test, y_test, epsilon, n_epochs, *,
+    w_init="randn", b_init="zeros", form="mean", shuffle=True, bug=None, style="slice",
+) -> Result:
+    w, b = _init(w_init, b_init)
+    train_losses: list[float] = []
+    test_losses: list[float] = []
+    n = x_train.shape[0]
+    for _ in range(n_epochs):
+        order = torch.randperm(n) if shuffle else torch.arange(n)
+        if style == "row":  # for i in torch.randperm(n): x_train[i] -- tensor indices, (8,) rows
+            for i in order:
+                loss = _mse(x_train[i] @ w + b, y_train[i], form)
+                loss.backward()
+                _step(w, b, epsilon, bug)
+        else:
+            for i in order.tolist():
+                loss = _mse(x_train[i : i + 1] @ w + b, y_train[i : i + 1], form)
+                loss.backward()
+                _step(w, b, epsilon, bug)
+        if bug == "zero_grad_per_epoch":
+            w.grad.zero_()
+            b.grad.zero_()
+        _epoch_losses(x_train, y_train, x_test, y_test, w, b, train_losses, test_losses, form)
+    return w, b, train_losses, test_losses
+
+
+def descente_minibatch(
+    x_train, y_train, x_test, y_test, epsilon, n_epochs, batch_size, *,
+    w_init="randn", b_init="zeros", form="mean", shuffle=True, bug=None,
+) -> Result:
+    w, b = _init(w_init, b_init)
+    train_losses: list[float] = []
+    test_losses: list[float] = []
+    n = x_train.shape[0]
+    for _ in range(n_epochs):
+        order = torch.randperm(n) if shuffle else torch.arange(n)
+        for start in range(0, n, batch_size):
+            idx = order[start : start + batch_size]
+            loss = _mse(x_train[idx] @ w + b, y_train[idx], form)
+            loss.backward()
+            _step(w, b, epsilon, bug)
+            if bug == "first_batch_only":  # e.g. a `return`/`break` indented one level too deep
+                break
+        if bug == "zero_grad_per_epoch":
+            w.grad.zero_()
+            b.grad.zero_()
+        _epoch_losses(x_train, y_train, x_test, y_test, w, b, train_losses, test_losses, form)
+    return w, b, train_losses, test_losses
+
+
+@dataclass(frozen=True)
+class Variant:
+    loop: str
+    name: str
+    correct: bool
+    fn: Callable[..., Result]
+
+
+def _variants() -> list[Variant]:
+    out: list[Variant] = []
+    p = functools.partial
+    for loop, fn in (
+        ("batch", descente_batch),
+        ("sgd", descente_stochastique),
+        ("minibatch", descente_minibatch),
+    ):
+        out += [
+            Variant(loop, "w randn, b 0", True, p(fn)),
+            Variant(loop, "w randn, b randn, 1/q sum", True, p(fn, b_init="randn", form="lab")),
+            Variant(loop, "w 0, b 0", True, p(fn, w_init="zeros")),
+        ]
+        if loop != "batch":
+            out.append(Variant(loop, "no shuffling", True, p(fn, shuffle=False)))
+        if loop == "sgd":
+            out.append(Variant(loop, "tensor index, rows x_train[i]", True, p(fn, style="row")))
+        out += [
+            Variant(loop, "BUG grads never zeroed", False, p(fn, bug="no_zero_grad")),
+            Variant(loop, "BUG wrong sign", False, p(fn, bug="wrong_sign")),
+            Variant(loop, "BUG update on a copy", False, p(fn, bug="update_copy")),
+            Variant(loop, "BUG bias never updated", False, p(fn, bug="bias_frozen")),
+        ]
+        if loop != "sgd":  # with q = 1 the sum is the mean: not a bug for SGD
+            out.append(Variant(loop, "BUG loss summed, not divided by q", False, p(fn, form="sum")))
+        if loop != "batch":
+            out.append(Variant(loop, "BUG grads zeroed once per epoch", False, p(fn, bug="zero_grad_per_epoch")))
+        if loop == "minibatch":
+            out.append(Variant(loop, "BUG first batch only", False, p(fn, bug="first_batch_only")))
+            out.append(
+                Variant(loop, "BUG first batch only, no shuffle", False, p(fn, bug="first_batch_only", shuffle=False))
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Grading the way the grader does: recompute MSE in float64 from the returned (w, b)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    variant: Variant
+    seed: int
+    train_mse: float
+    test_mse: float
+    seconds: float
+
+
+def _grade_mse(split: gd.HousingSplit, w: torch.Tensor, b: torch.Tensor) -> tuple[float, float]:
+    wn = w.detach().double().numpy()
+    bn = b.detach().double().numpy()
+    with np.errstate(all="ignore"):
+        return (
+            gd.mse(split.x_train, split.y_train, wn, bn),
+            gd.mse(split.x_test, split.y_test, wn, bn),
+        )
+
+
+def run_variant(split, tensors, variant: Variant, cfg: LoopConfig, seed: int) -> Run:
+    torch.manual_seed(seed)
+    if cfg.train_rows is not None:
+        x_tr, y_tr, x_te, y_te = tensors
+        tensors = (x_tr[: cfg.train_rows], y_tr[: cfg.train_rows], x_te, y_te)
+    args = (*tensors, cfg.epsilon, cfg.n_epochs) + ((cfg.batch_size,) if cfg.loop == "minibatch" else ())
+    t0 = time.perf_counter()
+    w, b, _, _ = variant.fn(*args)
+    seconds = time.perf_counter() - t0
+    tr, te = _grade_mse(split, w, b)
+    return Run(variant, seed, tr, te, seconds)
+
+
+def _ratio(r: Run, opt: gd.Optimum) -> float:
+    """max over train/test of mse / optimum - 1 (inf when non-finite)."""
+    vals = (r.train_mse / opt.train_mse - 1.0, r.test_mse / opt.test_mse - 1.0)
+    return max(vals) if all(math.isfinite(v) for v in vals) else math.inf
+
+
+def _fmt_excess(x: float) -> str:
+    if math.isnan(x):
+        return "-"
+    if not math.isfinite(x):
+        return "diverged"
+    return f"{100 * x:+.2f}%" if abs(x) < 10 else f"x{1 + x:.3g}"
+
+
+def study(split, opt, cfg: LoopConfig, seeds: range, variants: list[Variant], verbose: bool = True):
+    tensors = tuple(
+        torch.from_numpy(np.array(a)) for a in (split.x_train, split.y_train, split.x_test, split.y_test)
+    )
+    runs: list[Run] = []
+    for v in variants:
+        vr = [run_variant(split, tensors, v, cfg, s) for s in seeds]
+        runs += vr
+        if verbose:
+            ex = [_ratio(r, opt) for r in vr]
+            thr = cfg.rel_margin
+            n_pass = sum(
+                1
+                for r in vr
+                if r.train_mse <= opt.train_mse * (1 + thr) and r.test_mse <= opt.test_mse * (1 + thr)
+            )
+            worst_tr = max((r.train_mse for r in vr), key=lambda m: m if math.isfinite(m) else math.inf)
+            worst_te = max((r.test_mse for r in vr), key=lambda m: m if math.isfinite(m) else math.inf)
+            print(
+                f"  {v.name:<34} pass {n_pass:>2}/{len(vr)}"
+                f"  excess min {_fmt_excess(min(ex)):>9} median {_fmt_excess(statistics.median(ex)):>9}"
+                f" max {_fmt_excess(max(ex)):>9}"
+                f"  (worst train {worst_tr:.4g}, test {worst_te:.4g})"
+                f"  time median {statistics.median(r.seconds for r in vr):.3f}s max {max(r.seconds for r in vr):.3f}s",
+                flush=True,
+            )
+    return runs
+
+
+def summary_row(cfg: LoopConfig, opt: gd.Optimum, runs: list[Run]) -> dict:
+    thr_tr = opt.train_mse * (1 + cfg.rel_margin)
+    thr_te = opt.test_mse * (1 + cfg.rel_margin)
+    good = [r for r in runs if r.variant.correct]
+    bad = [r for r in runs if not r.variant.correct]
+    worst = max(good, key=lambda r: _ratio(r, opt))
+    best_bad = min(bad, key=lambda r: _ratio(r, opt)) if bad else None
+    return {
+        "cfg": cfg,
+        "thr": (thr_tr, thr_te),
+        "worst": worst,
+        "best_bad": best_bad,
+        "all_good_pass": all(r.train_mse <= thr_tr and r.test_mse <= thr_te for r in good),
+        "all_bad_fail": all(not (r.train_mse <= thr_tr and r.test_mse <= thr_te) for r in bad),
+        "time": statistics.median(r.seconds for r in good),
+        "time_max": max(r.seconds for r in good),
+    }
+
+
+def print_table(rows: list[dict], opt: gd.Optimum) -> None:
+    print()
+    print(f"optimum (closed form, train part): train MSE {opt.train_mse:.6f}, test MSE {opt.test_mse:.6f}")
+    print()
+    head = (
+        f"{'loop':<10}{'eps':>7}{'epochs':>7}{'batch':>6}{'margin':>7}  "
+        f"{'worst correct (train / test) vs threshold':<48}{'best buggy vs threshold':<44}{'time med/max':>13}"
+    )
+    print(head)
+    print("-" * len(head))
+    for row in rows:
+        c: LoopConfig = row["cfg"]
+        w: Run = row["worst"]
+        bb: Run | None = row["best_bad"]
+        thr_tr, thr_te = row["thr"]
+        worst = f"{w.train_mse:.4f}/{w.test_mse:.4f} vs {thr_tr:.4f}/{thr_te:.4f}"
+        worst += " ok" if row["all_good_pass"] else " FAIL"
+        if bb is not None:
+            bmt = "inf" if not math.isfinite(bb.train_mse) else f"{bb.train_mse:.4g}"
+            bme = "inf" if not math.isfinite(bb.test_mse) else f"{bb.test_mse:.4g}"
+            best = f"{bmt}/{bme} ({bb.variant.name.removeprefix('BUG ')})"
+            best += "" if row["all_bad_fail"] else " PASSES"
+        else:
+            best = "-"
+        print(
+            f"{c.loop + ('/' + str(c.train_rows) if c.train_rows else ''):<10}{c.epsilon:>7g}{c.n_epochs:>7}{(c.batch_size or '-'):>6}{c.rel_margin:>7.0%}  "
+            f"{worst:<48}{best:<44}{row['time']:>6.2f}/{row['time_max']:.2f}s"
+        )
+
+
+def load_split(path: str | None, clip_quantile: float | None) -> tuple[gd.HousingSplit, gd.Optimum]:
+    source = gd.find_data(path)
+    X, y = gd.load_raw(source)
+    split = gd.prepare(X, y, seed=SPLIT_SEED, source=source, clip_quantile=clip_quantile)
+    return split, gd.closed_form(split)
+
+
+def sweep(split, opt, loop: str, seeds: range, only: str | None = None, train_rows: int | None = None) -> None:
+    """Grid over hyper-parameters: correct variants' worst excess, and the nearest bug."""
+    grids = {
+        "batch": [(e, n, None) for e in (0.05, 0.1, 0.2, 0.3, 0.4) for n in (50, 100, 200, 300)],
+        "sgd": [(e, 1, None) for e in (0.0005, 0.001, 0.002, 0.003, 0.005, 0.008)],
+        # per-example step eps/batch_size sets the noise floor; eps * steps sets convergence
+        "minibatch": [
+            (round(r * bs, 6), n, bs) for bs in (32, 64, 128) for r in (0.0005, 0.001, 0.0015) for n in (2, 3, 5, 10)
+        ],
+    }
+    variants = [v for v in _variants() if v.loop == loop and (only is None or only in v.name)]
+    tensors = tuple(
+        torch.from_numpy(np.array(a)) for a in (split.x_train, split.y_train, split.x_test, split.y_test)
+    )
+    print(f"\nsweep {loop}: excess over the optimum, max over seeds {seeds.start}..{seeds.stop - 1}")
+    for e, n, bs in grids[loop]:
+        cfg = LoopConfig(loop, e, n, bs, 0.0, train_rows)
+        good, bad, secs = [], [], []
+        for v in variants:
+            for s in seeds:
+                r = run_variant(split, tensors, v, cfg, s)
+                (good if v.correct else bad).append((_ratio(r, opt), v.name))
+                if v.correct:
+                    secs.append(r.seconds)
+        wg = max(good)
+        bb = min(bad) if bad else (math.nan, "no buggy variant run")
+        print(
+            f"  eps {e:<7g} epochs {n:<4} batch {bs or '-':<4} worst correct {_fmt_excess(wg[0]):>9} ({wg[1]})"
+            f" median {_fmt_excess(statistics.median(g[0] for g in good))}"
+            f"   best buggy {_fmt_excess(bb[0]):>9} ({bb[1]})   time {statistics.median(secs):.3f}s",
+            flush=True,
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", help="cal_housing.data or .pkz (default: grader's search order)")
+    ap.add_argument("--seeds", type=int, default=20, help="torch seeds 0..N-1 (default 20)")
+    ap.add_argument("--loops", default="batch,sgd,minibatch")
+    ap.add_argument("--clip-quantile", type=float, default=gd.CLIP_QUANTILE,
+                    help="prepare()'s winsorization; 0 for plain standardization")
+    ap.add_argument("--sweep", action="store_true", help="grid over hyper-parameters instead")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed-start", type=int, default=0)
+    ap.add_argument("--only", help="run only the variants whose name contains this")
+    ap.add_argument("--sgd-rows", type=int, help="--sweep: hand SGD only the first N train rows")
+    ap.add_argument("--sgd-subsample", action="store_true",
+                    help="also study the SGD_SUBSAMPLE fallback (SGD on 8000 train rows)")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    split, opt = load_split(args.data, args.clip_quantile or None)
+    loops = args.loops.split(",")
+    print(split.describe())
+    print(f"optimum: train MSE {opt.train_mse:.6f}, test MSE {opt.test_mse:.6f}")
+    print(f"max |x|^2 train {float((split.x_train.astype(np.float64) ** 2).sum(1).max()):.1f}, "
+          f"test {float((split.x_test.astype(np.float64) ** 2).sum(1).max()):.1f}")
+    seeds = range(args.seed_start, args.seed_start + args.seeds)
+    if args.sweep:
+        for loop in loops:
+            sweep(split, opt, loop, seeds, args.only, args.sgd_rows if loop == "sgd" else None)
+        return 0
+    rows = []
+    configs = [RECOMMENDED[loop] for loop in loops]
+    if args.sgd_subsample:
+        configs.append(SGD_SUBSAMPLE)
+    for cfg in configs:
+        loop = cfg.loop
+        print(f"\n{loop}: epsilon={cfg.epsilon} n_epochs={cfg.n_epochs} batch_size={cfg.batch_size} "
+              f"rel_margin={cfg.rel_margin:.0%} train_rows={cfg.train_rows or split.n_train}, "
+              f"seeds {seeds.start}..{seeds.stop - 1}")
+        variants = [v for v in _variants() if v.loop == loop and (args.only is None or args.only in v.name)]
+        runs = study(split, opt, cfg, seeds, variants)
+        rows.append(summary_row(cfg, opt, runs))
+    print_table(rows, opt)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

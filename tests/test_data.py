@@ -1,0 +1,460 @@
+"""Tests for grader.data: finding, loading, splitting and the closed-form optimum.
+
+Real data: the shared copy ``<x>/shared/datasets/cal_housing.data`` beside the checkout
+at ``<x>/main``; tests that need it skip with a reason when it is absent, the others use
+synthetic data. Expected values come from the dataset's README, from scikit-learn itself
+(``fetch_california_housing`` reading a cache we build, ``LinearRegression``), or from
+an independent re-implementation here -- never from the code under test.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tarfile
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+
+from grader import data
+from grader.data import DataError, DataNotFound, DataSource
+
+SHARED_RAW = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "cal_housing.data"
+needs_real = pytest.mark.skipif(
+    not SHARED_RAW.is_file(), reason=f"real data absent: {SHARED_RAW} not found"
+)
+SKLEARN_ORDER = [8, 7, 2, 3, 4, 5, 6, 1, 0]
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory, monkeypatch):
+    """No developer cache or GRADER_DATA leaks into a test; the shared copy stays visible."""
+    empty = tmp_path_factory.mktemp("empty_home")
+    monkeypatch.delenv("GRADER_DATA", raising=False)
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(empty / "scikit_learn_data"))
+    monkeypatch.setenv("HOME", str(empty))
+
+
+@pytest.fixture(scope="module")
+def real():
+    if not SHARED_RAW.is_file():
+        pytest.skip(f"real data absent: {SHARED_RAW} not found")
+    source = DataSource("shared", str(SHARED_RAW))
+    X, y = data.load_raw(source)
+    return source, X, y
+
+
+@pytest.fixture(scope="module")
+def raw_array() -> np.ndarray:
+    """Rows in the raw file layout: the real file when present, synthetic otherwise."""
+    if SHARED_RAW.is_file():
+        return np.loadtxt(SHARED_RAW, delimiter=",")
+    rng = np.random.default_rng(123)
+    n = 500
+    hh = rng.integers(1, 2000, n).astype(float)
+    return np.column_stack(
+        [
+            rng.uniform(-124.3, -114.3, n).round(2),
+            rng.uniform(32.5, 42.0, n).round(2),
+            rng.integers(1, 53, n).astype(float),
+            (hh * rng.uniform(2, 9, n)).round(),
+            (hh * rng.uniform(0.8, 1.4, n)).round(),
+            (hh * rng.uniform(1.5, 5, n)).round(),
+            hh,
+            rng.uniform(0.5, 15, n).round(4),
+            rng.uniform(15000, 500001, n).round(),
+        ]
+    )
+
+
+def write_raw(path: Path, raw: np.ndarray) -> Path:
+    np.savetxt(path, raw, delimiter=",", fmt="%.6f")
+    return path
+
+
+def by_hand(row: list[float]) -> tuple[list[float], float]:
+    """fetch_california_housing's transform for one raw row, written out independently."""
+    lon, lat, age, rooms, bedrooms, pop, hh, income, value = row
+    return [income, age, rooms / hh, bedrooms / hh, pop, pop / hh, lat, lon], value / 100000.0
+
+
+# --- real data --------------------------------------------------------------------------
+
+
+@needs_real
+def test_real_data_matches_readme_numbers(real):
+    _, X, y = real
+    assert X.shape == (20640, 8) and y.shape == (20640,)
+    assert X.dtype == np.float64 and y.dtype == np.float64
+    means = X.mean(axis=0)
+    assert means[0] == pytest.approx(3.8707, abs=5e-5)
+    assert means[1] == pytest.approx(28.639, abs=5e-4)
+    assert means[2] == pytest.approx(5.4290, abs=5e-5)
+    assert y.mean() == pytest.approx(2.06856, abs=5e-6)
+
+
+@needs_real
+def test_real_rows_equal_transform_applied_by_hand(real):
+    _, X, y = real
+    with SHARED_RAW.open() as f:
+        rows = [[float(v) for v in r] for r in csv.reader(f)]
+    for i in (0, 1, 2, 1234, 20639):
+        features, target = by_hand(rows[i])
+        np.testing.assert_allclose(X[i], features, rtol=1e-14, atol=0)
+        assert y[i] == pytest.approx(target, rel=1e-14)
+
+
+@needs_real
+def test_find_data_falls_back_to_shared_copy():
+    source = data.find_data()
+    assert source.kind == "shared"
+    assert Path(source.path) == SHARED_RAW.resolve()
+    assert source.describe().startswith("cal_housing.data (")
+    assert "shared/datasets" in source.describe()
+
+
+# --- formats ----------------------------------------------------------------------------
+
+
+def test_text_file_equals_scikit_learns_own_loader(tmp_path, raw_array, monkeypatch):
+    """Build scikit-learn's cache ourselves and let scikit-learn read it: same arrays."""
+    from sklearn.datasets import fetch_california_housing
+
+    home = tmp_path / "skl"
+    home.mkdir()
+    joblib.dump(raw_array[:, SKLEARN_ORDER], home / "cal_housing_py3.pkz", compress=6)
+    expected = fetch_california_housing(data_home=str(home), download_if_missing=False)
+
+    raw_file = write_raw(tmp_path / "cal_housing.data", raw_array)
+    X, y = data.load_raw(DataSource("file", str(raw_file)))
+    np.testing.assert_array_equal(X, expected.data)
+    np.testing.assert_array_equal(y, expected.target)
+
+    # ... and the cache itself is found through SCIKIT_LEARN_DATA and gives the same.
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(home))
+    source = data.find_data()
+    assert source.kind == "sklearn-cache"
+    assert Path(source.path) == home / "cal_housing_py3.pkz"
+    Xc, yc = data.load_raw(source)
+    np.testing.assert_array_equal(Xc, expected.data)
+    np.testing.assert_array_equal(yc, expected.target)
+
+
+def test_pkz_named_as_in_readme_is_read(tmp_path, raw_array):
+    pkz = tmp_path / "cal_housing.pkz"
+    joblib.dump(raw_array[:, SKLEARN_ORDER], pkz, compress=6)
+    X, y = data.load_raw(data.find_data(pkz))
+    for i in (0, 7, len(raw_array) - 1):
+        features, target = by_hand(list(raw_array[i]))
+        np.testing.assert_allclose(X[i], features, rtol=1e-14)
+        assert y[i] == pytest.approx(target, rel=1e-14)
+
+
+def test_archive_as_downloaded_is_read(tmp_path, raw_array):
+    text = io.StringIO()
+    np.savetxt(text, raw_array[:50], delimiter=",", fmt="%.6f")
+    payload = text.getvalue().encode()
+    archive = tmp_path / "cal_housing.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        info = tarfile.TarInfo("CaliforniaHousing/cal_housing.data")
+        info.size = len(payload)
+        tar.addfile(info, io.BytesIO(payload))
+    X, y = data.load_raw(data.find_data(archive))
+    features, target = by_hand(list(raw_array[3]))
+    assert X.shape == (50, 8)
+    np.testing.assert_allclose(X[3], features, rtol=1e-12)
+    assert y[3] == pytest.approx(target, rel=1e-12)
+
+
+# --- finding ------------------------------------------------------------------------------
+
+
+def test_explicit_missing_path_is_not_found_and_named(tmp_path):
+    missing = tmp_path / "nowhere" / "cal_housing.data"
+    with pytest.raises(DataNotFound) as exc:
+        data.find_data(missing)
+    assert str(missing) in str(exc.value)
+    for remedy in ("--data", "fetch_california_housing", "SCIKIT_LEARN_DATA"):
+        assert remedy in str(exc.value)
+
+
+def test_explicit_directory_holding_the_file(tmp_path, raw_array):
+    raw_file = write_raw(tmp_path / "cal_housing.data", raw_array[:20])
+    source = data.find_data(tmp_path)
+    assert source == DataSource("file", str(raw_file))
+    assert "given with --data" in source.describe()
+
+
+def test_explicit_directory_without_data_is_not_found(tmp_path):
+    (tmp_path / "other.csv").write_text("1,2\n")
+    with pytest.raises(DataNotFound, match="holds none of"):
+        data.find_data(tmp_path)
+
+
+def test_nothing_found_lists_places_and_remedies(tmp_path, monkeypatch):
+    ghost = tmp_path / "shared" / "datasets" / "cal_housing.data"
+    monkeypatch.setattr(data.files, "SHARED_CANDIDATES", (ghost,))
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "skl"))
+    with pytest.raises(DataNotFound) as exc:
+        data.find_data()
+    message = str(exc.value)
+    for needle in ("--data", "fetch_california_housing", "SCIKIT_LEARN_DATA", "GRADER_DATA",
+                   str(ghost), str(tmp_path / "skl" / "cal_housing_py3.pkz")):
+        assert needle in message
+    assert str(ghost) in exc.value.searched
+
+
+def test_search_order_explicit_env_cache_shared(tmp_path, raw_array, monkeypatch):
+    dirs = {k: tmp_path / k for k in ("explicit", "env", "cache", "shared")}
+    for d in dirs.values():
+        d.mkdir()
+    write_raw(dirs["explicit"] / "cal_housing.data", raw_array[:20])
+    write_raw(dirs["env"] / "cal_housing.data", raw_array[:20])
+    joblib.dump(raw_array[:20, SKLEARN_ORDER], dirs["cache"] / "cal_housing_py3.pkz")
+    shared = write_raw(dirs["shared"] / "cal_housing.data", raw_array[:20])
+    monkeypatch.setattr(data.files, "SHARED_CANDIDATES", (shared,))
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(dirs["cache"]))
+    monkeypatch.setenv("GRADER_DATA", str(dirs["env"]))
+
+    assert data.find_data(dirs["explicit"]).kind == "file"
+    assert data.find_data().kind == "env"
+    monkeypatch.delenv("GRADER_DATA")
+    assert data.find_data().kind == "sklearn-cache"
+    (dirs["cache"] / "cal_housing_py3.pkz").unlink()
+    assert data.find_data() == DataSource("shared", str(shared))
+
+
+def test_grader_data_pointing_nowhere_is_an_error_not_a_fallback(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADER_DATA", str(tmp_path / "missing.data"))
+    with pytest.raises(DataNotFound, match="GRADER_DATA"):
+        data.find_data()
+
+
+def test_find_data_does_not_create_the_sklearn_cache_directory(tmp_path, monkeypatch):
+    home = tmp_path / "never_created"
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(home))
+    monkeypatch.setattr(data.files, "SHARED_CANDIDATES", ())
+    with pytest.raises(DataNotFound):
+        data.find_data()
+    assert not home.exists()
+
+
+# --- malformed files ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content, what",
+    [
+        ("1,2,3,4,5,6,7,8\n" * 20, "9 columns"),
+        ("a,b,c,d,e,f,g,h,i\n" * 20, "not a California Housing file"),
+        ("1,2,3,4,5,6,7,8,9\n" * 19 + "1,2,3,4,5,6,7,8\n", "not a California Housing file"),
+        ("", "rows"),
+        ("1,2,3,4,5,6,7,8,9\n" * 19 + "1,2,3,4,nan,6,7,8,9\n", "not finite"),
+        ("1,2,3,4,5,6,7,8,9\n" * 19 + "1,2,3,4,5,6,0,8,9\n", "households"),
+    ],
+    ids=["8-columns", "text", "ragged", "empty", "nan", "zero-households"],
+)
+def test_malformed_text_file_raises_data_error(tmp_path, content, what):
+    bad = tmp_path / "cal_housing.data"
+    bad.write_text(content)
+    with pytest.raises(DataError) as exc:
+        data.load_raw(data.find_data(bad))
+    assert str(bad) in str(exc.value)
+    assert what in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "obj, what",
+    [(np.zeros((30, 8)), "shape"), ({"data": 1}, "numpy array")],
+    ids=["wrong-shape", "not-an-array"],
+)
+def test_malformed_pkz_raises_data_error(tmp_path, obj, what):
+    bad = tmp_path / "cal_housing_py3.pkz"
+    joblib.dump(obj, bad, compress=6)
+    with pytest.raises(DataError, match=what) as exc:
+        data.load_raw(data.find_data(bad))
+    assert str(bad) in str(exc.value)
+
+
+def test_corrupt_pkz_raises_data_error(tmp_path):
+    bad = tmp_path / "cal_housing_py3.pkz"
+    bad.write_bytes(b"\x00not a joblib file" * 10)
+    with pytest.raises(DataError) as exc:
+        data.load_raw(data.find_data(bad))
+    assert str(bad) in str(exc.value)
+
+
+# --- synthetic ------------------------------------------------------------------------------
+
+
+def test_synthetic_has_the_real_shape_and_semantics():
+    X, y = data.synthetic(2000, seed=0)
+    assert X.shape == (2000, 8) and y.shape == (2000,)
+    assert X.dtype == np.float64 and y.dtype == np.float64
+    assert np.isfinite(X).all() and np.isfinite(y).all()
+    assert (y > 0).all() and 1.5 < y.mean() < 2.5
+    occup = X[:, 5]
+    assert occup.max() > 100 * np.median(occup)  # heavy-tailed, like AveOccup
+    assert (X[:, 6] > 32).all() and (X[:, 7] < -114).all()  # Latitude, Longitude
+    X2, y2 = data.synthetic(2000, seed=0)
+    np.testing.assert_array_equal(X, X2)
+    X3, _ = data.synthetic(2000, seed=1)
+    assert not np.array_equal(X, X3)
+
+
+def test_synthetic_has_a_linear_signal():
+    X, y = data.synthetic(2000, seed=0)
+    split = data.prepare(X, y, source=DataSource("synthetic", None))
+    opt = data.closed_form(split)
+    assert opt.train_mse < 0.6 * float(np.var(split.y_train))
+
+
+# --- split ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def synth():
+    X, y = data.synthetic(1000, seed=3)
+    return X, y, DataSource("synthetic", None)
+
+
+def test_split_follows_the_documented_permutation(synth):
+    X, y, source = synth
+    split = data.prepare(X, y, seed=7, test_fraction=0.25, source=source, clip_quantile=None)
+    perm = np.random.default_rng(7).permutation(1000)
+    np.testing.assert_array_equal(split.train_index, perm[:750])
+    np.testing.assert_array_equal(split.test_index, perm[750:])
+    mean = X[perm[:750]].mean(axis=0)
+    std = X[perm[:750]].std(axis=0)
+    np.testing.assert_allclose(split.x_train, (X[perm[:750]] - mean) / std, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(split.x_test, (X[perm[750:]] - mean) / std, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(split.y_train[:, 0], y[perm[:750]].astype(np.float32))
+    np.testing.assert_array_equal(split.y_test[:, 0], y[perm[750:]].astype(np.float32))
+    np.testing.assert_allclose(split.feature_mean, mean)
+    np.testing.assert_allclose(split.feature_std, std)
+    assert split.clip_quantile is None
+
+
+def test_clipping_uses_train_quantiles_only(synth):
+    X, y, source = synth
+    split = data.prepare(X, y, seed=7, test_fraction=0.25, source=source, clip_quantile=0.02)
+    perm = np.random.default_rng(7).permutation(1000)
+    tr, te = X[perm[:750]], X[perm[750:]]
+    low = np.quantile(tr, 0.02, axis=0)
+    high = np.quantile(tr, 0.98, axis=0)
+    tr_c, te_c = np.clip(tr, low, high), np.clip(te, low, high)
+    mean, std = tr_c.mean(axis=0), tr_c.std(axis=0)
+    np.testing.assert_allclose(split.x_train, (tr_c - mean) / std, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(split.x_test, (te_c - mean) / std, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(split.clip_low, low)
+    np.testing.assert_allclose(split.clip_high, high)
+    # the heavy-tailed column really was clipped, in train and in test
+    assert X[:, 5].max() > high[5]
+    assert split.x_test[:, 5].max() <= split.x_train[:, 5].max() + 1e-6
+
+
+def test_default_preparation_clips_at_one_percent(synth):
+    X, y, source = synth
+    split = data.prepare(X, y, source=source)
+    assert split.clip_quantile == 0.01
+    np.testing.assert_allclose(split.clip_high, np.quantile(X[split.train_index], 0.99, axis=0))
+
+
+def test_split_shapes_dtypes_and_partition(synth):
+    X, y, source = synth
+    split = data.prepare(X, y, source=source)
+    assert split.x_train.shape == (800, 8) and split.x_test.shape == (200, 8)
+    assert split.y_train.shape == (800, 1) and split.y_test.shape == (200, 1)
+    for a in (split.x_train, split.y_train, split.x_test, split.y_test):
+        assert a.dtype == np.float32
+        assert not a.flags.writeable
+    rows = np.sort(np.concatenate([split.train_index, split.test_index]))
+    np.testing.assert_array_equal(rows, np.arange(1000))
+    assert (split.seed, split.test_fraction, split.source) == (0, 0.2, source)
+
+
+def test_split_is_deterministic_per_seed(synth):
+    X, y, source = synth
+    a = data.prepare(X, y, seed=0, source=source)
+    b = data.prepare(X, y, seed=0, source=source)
+    c = data.prepare(X, y, seed=1, source=source)
+    np.testing.assert_array_equal(a.x_train, b.x_train)
+    np.testing.assert_array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.train_index, c.train_index)
+    assert not np.array_equal(a.y_train, c.y_train)
+
+
+def test_train_part_is_standardized_test_part_is_not_refit(synth):
+    X, y, source = synth
+    split = data.prepare(X, y, source=source)
+    xt = split.x_train.astype(np.float64)
+    np.testing.assert_allclose(xt.mean(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(xt.std(axis=0), 1.0, atol=1e-5)
+    # the target is left in units of 100,000 $
+    assert split.y_train.mean() == pytest.approx(y[split.train_index].mean(), rel=1e-6)
+    # the test part uses the train statistics, so its mean is not exactly 0
+    assert np.abs(split.x_test.astype(np.float64).mean(axis=0)).max() > 1e-3
+
+
+@needs_real
+def test_real_split_standardized_and_outliers_tamed(real):
+    source, X, y = real
+    split = data.prepare(X, y, source=source)
+    assert (split.n_train, split.n_test) == (16512, 4128)
+    xt = split.x_train.astype(np.float64)
+    np.testing.assert_allclose(xt.mean(axis=0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(xt.std(axis=0), 1.0, atol=1e-5)
+    # AveOccup reaches 1243: unclipped, one row has |x|^2 > 10,000 (what makes SGD blow up)
+    plain = data.prepare(X, y, source=source, clip_quantile=None)
+    assert (plain.x_test.astype(np.float64) ** 2).sum(axis=1).max() > 10_000
+    for part in (split.x_train, split.x_test):
+        assert (part.astype(np.float64) ** 2).sum(axis=1).max() < 100
+
+
+# --- closed form ----------------------------------------------------------------------------
+
+
+def check_against_sklearn(split):
+    from sklearn.linear_model import LinearRegression
+    from sklearn.metrics import mean_squared_error
+
+    opt = data.closed_form(split)
+    x_tr = split.x_train.astype(np.float64)
+    x_te = split.x_test.astype(np.float64)
+    y_tr = split.y_train.astype(np.float64).ravel()
+    y_te = split.y_test.astype(np.float64).ravel()
+    lr = LinearRegression().fit(x_tr, y_tr)
+    np.testing.assert_allclose(opt.coef, lr.coef_, rtol=0, atol=1e-9)
+    assert opt.intercept == pytest.approx(lr.intercept_, abs=1e-9)
+    assert opt.train_mse == pytest.approx(mean_squared_error(y_tr, lr.predict(x_tr)), abs=1e-9)
+    assert opt.test_mse == pytest.approx(mean_squared_error(y_te, lr.predict(x_te)), abs=1e-9)
+    return opt
+
+
+def test_closed_form_equals_sklearn_on_synthetic(synth):
+    X, y, source = synth
+    check_against_sklearn(data.prepare(X, y, seed=2, source=source))
+
+
+@needs_real
+def test_closed_form_equals_sklearn_on_real(real):
+    source, X, y = real
+    opt = check_against_sklearn(data.prepare(X, y, source=source))
+    assert 0.4 < opt.train_mse < 0.7  # linear regression on California Housing: MSE ~0.52-0.53
+
+
+def test_mse_is_the_mean_of_squares_for_every_accepted_shape(synth):
+    X, y, source = synth
+    split = data.prepare(X, y, source=source)
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(8, 1))
+    b = rng.normal(size=(1,))
+    expected = np.mean((split.x_test.astype(np.float64) @ w + b[0] - split.y_test.astype(np.float64)) ** 2)
+    for ww, bb in ((w, b), (w.ravel(), b), (w, float(b[0])), (w, b.reshape(1, 1))):
+        assert data.mse(split.x_test, split.y_test, ww, bb) == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="w must have shape"):
+        data.mse(split.x_test, split.y_test, w.T, b)
+    with pytest.raises(ValueError, match="b must hold one value"):
+        data.mse(split.x_test, split.y_test, w, np.zeros(8))
