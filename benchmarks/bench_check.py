@@ -48,9 +48,11 @@ def main() -> None:
     print(f"grader check {opts.submission:<18} median {statistics.median(grade_times):6.2f} s  "
           f"(min {min(grade_times):.2f}, max {max(grade_times):.2f})  score {data['score']:g}/{data['max_score']:g}")
     print("\nwhere the time goes (last run):")
+    for key, value in data["environment"].get("timings_s", {}).items():
+        print(f"  {key:<26} {value:6.2f} s")
     for check in data["checks"]:
-        print(f"  {check['id']:<18} {check['duration_s']:6.2f} s  {check['status']}")
-    print(f"  {'total (in-process)':<18} {data['duration_s']:6.2f} s")
+        print(f"  {check['id']:<26} {check['duration_s']:6.2f} s  {check['status']}")
+    print(f"  {'total (in-process)':<26} {data['duration_s']:6.2f} s")
 
 
 if __name__ == "__main__":

@@ -61,13 +61,19 @@ def grade(submission: Path, config: GradingConfig,
     with StudentSession(root, config.load_timeout_s) as session:
         session.begin_load()  # the student process imports torch while this one does too
         from grader.checks import REGISTRY  # imports torch
+        from grader.checks.gradcheck import warm_up
         from grader.prepare import prepare_training_data
 
+        warm_up()
         specs = [s for s in REGISTRY if config.only is None or s.id in config.only]
         data, data_problem, data_source = None, None, None
+        t_data = time.perf_counter()
         if any(s.needs_data for s in specs):
             data, data_problem, data_source = prepare_training_data(config, session.workdir)
+        t_load = time.perf_counter()
         load_info = session.finish_load()
+        timings = {"setup_and_data": round(t_load - t0, 3), "data": round(t_load - t_data, 3),
+                   "waiting_for_student_import": round(time.perf_counter() - t_load, 3)}
         results = []
         for spec in specs:
             result = run_check(spec, session, config, load_info, data, data_problem)
@@ -81,7 +87,7 @@ def grade(submission: Path, config: GradingConfig,
         submission=SubmissionInfo(str(submission), submission.resolve().name, file_hashes(root)),
         started_at=started_at,
         duration_s=round(time.perf_counter() - t0, 3),
-        environment=environment(config, data_source, data_problem, restarts),
+        environment={**environment(config, data_source, data_problem, restarts), "timings_s": timings},
         checks=tuple(results),
         warnings=warnings,
     )
