@@ -26,7 +26,7 @@ STYLES = {
 SPARK = "▁▂▃▄▅▆▇█"
 
 
-def sparkline(values: Sequence[float], width: int = 24) -> str:
+def sparkline(values: Sequence[float], width: int = 16) -> str:
     """A small loss curve for the terminal, on a linear scale from 0 to its largest value."""
     finite = [v for v in values if isinstance(v, (int, float)) and math.isfinite(v) and v >= 0]
     if len(finite) < 2:
@@ -50,7 +50,7 @@ def _message(check: CheckResult) -> Text:
     if isinstance(curve, list):
         line = sparkline(curve)
         if line:
-            text.append(f"\nloss curve {line}", style="cyan")
+            text.append(f"\nloss {line}", style="cyan")
     return text
 
 
@@ -75,7 +75,7 @@ def render(report: SubmissionReport, console: Console) -> None:
     for warning in report.warnings:
         console.print(Text(f"warning: {warning}", style="yellow"))
 
-    table = Table(box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
+    table = Table(box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
     table.add_column("Check", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Points", justify="right", no_wrap=True)
@@ -88,11 +88,13 @@ def render(report: SubmissionReport, console: Console) -> None:
 
     hinted = [c for c in report.checks if c.hints]
     if hinted:
-        lines = [Text("Hints", style="bold")]
+        hints = Table.grid(padding=(0, 1))
+        hints.add_column(no_wrap=True, style="bold")
+        hints.add_column(overflow="fold")
         for check in hinted:
             for hint in check.hints:
-                lines.append(Text.assemble((f"  {check.id}: ", "bold"), hint))
-        console.print(Group(*lines))
+                hints.add_row(f"  {check.id}", hint)
+        console.print(Group(Text("Hints", style="bold"), hints))
         console.print()
     counts = {s: sum(1 for c in report.checks if c.status is s) for s in Status}
     summary = ", ".join(f"{n} {STYLES[s][0]}" for s, n in counts.items() if n)

@@ -27,7 +27,8 @@ class StudentError(StudentFailure):
         what = f"{self.call} raised " if self.call else ""
         text = f"{what}{self.type_name}: {self.message}".rstrip(": ")
         if self.type_name == "NotImplementedError":
-            text = f"{self.call or 'the function'} is not implemented yet (raises NotImplementedError)"
+            name = (self.call or "").removeprefix("calling ") or "the function"
+            text = f"{name} is not implemented yet (raises NotImplementedError)"
         if self.where:
             text += f" (at {self.where})"
         return text
