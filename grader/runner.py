@@ -52,13 +52,17 @@ def file_hashes(folder: Path) -> dict[str, str]:
     return hashes
 
 
-def grade(submission: Path, config: GradingConfig,
-          on_result: Callable[[CheckResult], None] | None = None) -> SubmissionReport:
-    """Grade the submission in ``submission`` (a folder holding ``tp1.py``)."""
+def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckResult], None] | None = None,
+          name: str | None = None, launcher=None) -> SubmissionReport:
+    """Grade the submission in ``submission`` (a folder holding ``tp1.py``).
+
+    ``name``: the student's name for the report; ``launcher``: a :class:`WarmLauncher` shared by a
+    class run, which forks the student process from a warm interpreter.
+    """
     started_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     root = find_submission_root(submission)
-    with StudentSession(root, config.load_timeout_s) as session:
+    with StudentSession(root, config.load_timeout_s, launcher) as session:
         session.begin_load()  # the student process imports torch while this one does too
         from grader.checks import REGISTRY  # imports torch
         from grader.checks.gradcheck import warm_up
@@ -84,16 +88,18 @@ def grade(submission: Path, config: GradingConfig,
         restarts = session.restarts
     return SubmissionReport(
         grader_version=__version__,
-        submission=SubmissionInfo(str(submission), submission.resolve().name, file_hashes(root)),
+        submission=SubmissionInfo(str(submission), name or submission.resolve().name, file_hashes(root)),
         started_at=started_at,
         duration_s=round(time.perf_counter() - t0, 3),
-        environment={**environment(config, data_source, data_problem, restarts), "timings_s": timings},
+        environment={**environment(config, data_source, data_problem, restarts), "timings_s": timings,
+                     "student_process": "forked from a warm launcher" if launcher else "fresh interpreter"},
         checks=tuple(results),
         warnings=warnings,
     )
 
 
-def not_a_submission_report(path: Path, problem: str, config: GradingConfig) -> SubmissionReport:
+def not_a_submission_report(path: Path, problem: str, config: GradingConfig,
+                            name: str | None = None) -> SubmissionReport:
     """The report of a folder with nothing to grade: ``load`` failed, every other check skipped."""
     from grader.checks import REGISTRY
 
@@ -111,7 +117,7 @@ def not_a_submission_report(path: Path, problem: str, config: GradingConfig) -> 
                                       "skipped: nothing to grade (see load)", 0.0, {"prerequisites": ["load"]}))
     return SubmissionReport(
         grader_version=__version__,
-        submission=SubmissionInfo(str(path), path.resolve().name, {}),
+        submission=SubmissionInfo(str(path), name or path.resolve().name, {}),
         started_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         duration_s=0.0,
         environment=environment(config, None, None, 0),

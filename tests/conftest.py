@@ -19,13 +19,13 @@ NON_TRAINING = ("load", "mse.forward", "mse.backward", "mse.gradcheck", "linear.
                 "linear.gradcheck", "context.isolation", "descent.manual")
 
 
-def grade(path: Path, *only: str, **settings):
+def grade(path: Path, *only: str, launcher=None, **settings):
     """Grade ``path`` for real (student process, real torch) and return the report."""
     from grader.config import GradingConfig
     from grader.runner import grade as run
 
     config = replace(GradingConfig(only=tuple(only) or None), **settings)
-    return run(Path(path), config)
+    return run(Path(path), config, launcher=launcher)
 
 
 def statuses(report) -> dict[str, str]:
@@ -61,18 +61,19 @@ def housing_available() -> bool:
     return SHARED_DATA.is_file()
 
 
-def child_processes_of_grader() -> list[str]:
-    """Command lines of live student processes (our child script) on this machine."""
+def child_processes_of_grader(except_pids: set[int] = frozenset()) -> list[str]:
+    """Command lines of live student processes on this machine (fresh ones run child.py; those forked
+    by the warm launcher keep zygote.py's command line), except ``except_pids``."""
     found = []
     for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
+        if not proc.name.isdigit() or int(proc.name) in except_pids:
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             state = (proc / "stat").read_text().split()[2]
         except OSError:
             continue
-        if "grader/sandbox/child.py" in cmdline and state != "Z":
+        if ("grader/sandbox/child.py" in cmdline or "grader/sandbox/zygote.py" in cmdline) and state != "Z":
             found.append(cmdline)
     return found
 

@@ -6,6 +6,8 @@ import hashlib
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import child_processes_of_grader, grade, statuses
 
 MSE_CHECKS = ("mse.forward", "mse.backward", "mse.gradcheck")
@@ -17,11 +19,25 @@ def folder_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_infinite_loop_in_backward_times_out_and_the_other_checks_still_run(make_submission):
+@pytest.fixture(scope="module")
+def warm_launcher():
+    from grader.sandbox.launcher import WarmLauncher
+
+    with WarmLauncher() as launcher:
+        yield launcher
+
+
+@pytest.fixture(params=["fresh", "warm"])
+def launcher(request, warm_launcher):
+    """Each of these tests runs with a fresh interpreter and with the class mode's warm launcher."""
+    return warm_launcher if request.param == "warm" else None
+
+
+def test_infinite_loop_in_backward_times_out_and_the_other_checks_still_run(make_submission, launcher):
     sub = make_submission(tp1=[("        yhat, y = ctx.saved_tensors\n",
                                 "        yhat, y = ctx.saved_tensors\n        while True:\n            pass\n")])
     start = time.monotonic()
-    report = grade(sub, "load", "mse.forward", "mse.backward", *LINEAR_CHECKS, check_timeout_s=3)
+    report = grade(sub, "load", "mse.forward", "mse.backward", *LINEAR_CHECKS, check_timeout_s=3, launcher=launcher)
     elapsed = time.monotonic() - start
     got = statuses(report)
     assert got["mse.backward"] == "timeout"
@@ -29,16 +45,18 @@ def test_infinite_loop_in_backward_times_out_and_the_other_checks_still_run(make
     assert got["mse.forward"] == "passed"
     assert got["linear.forward"] == got["linear.backward"] == "passed"  # a fresh process took over
     assert elapsed < 30
-    assert child_processes_of_grader() == []
+    assert child_processes_of_grader(except_pids={launcher.proc.pid} if launcher else set()) == []
 
 
-def test_hard_exit_in_forward_is_an_error_of_that_check_only(make_submission):
+def test_hard_exit_in_forward_is_an_error_of_that_check_only(make_submission, launcher):
     sub = make_submission(tp1=[("        ctx.save_for_backward(X, W, b)\n",
                                 "        import os; os._exit(3)\n")])
-    report = grade(sub, "load", *LINEAR_CHECKS, *MSE_CHECKS)
+    report = grade(sub, "load", *LINEAR_CHECKS, *MSE_CHECKS, launcher=launcher)
     got = statuses(report)
     assert got["linear.forward"] == got["linear.backward"] == "error"
-    assert "exit code 3" in report.check("linear.forward").message
+    assert "crashed" in report.check("linear.forward").message
+    if launcher is None:
+        assert "exit code 3" in report.check("linear.forward").message
     assert all(got[c] == "passed" for c in MSE_CHECKS)
 
 
@@ -50,10 +68,10 @@ def test_sys_exit_at_import_is_reported_by_load(make_submission):
     assert "needs MSE in tp1.py" in report.check("mse.forward").message
 
 
-def test_import_time_training_is_bounded_and_other_files_still_grade(make_submission):
+def test_import_time_training_is_bounded_and_other_files_still_grade(make_submission, launcher):
     sub = make_submission(tp1_descente=[("import torch\n", "import torch\nwhile True:\n    pass\n")])
     start = time.monotonic()
-    report = grade(sub, "load", "mse.forward", "descent.manual", load_timeout_s=8)
+    report = grade(sub, "load", "mse.forward", "descent.manual", load_timeout_s=8, launcher=launcher)
     assert time.monotonic() - start < 40
     got = statuses(report)
     assert got["load"] == "timeout"
@@ -81,11 +99,11 @@ def test_a_module_that_does_not_exist_is_named(make_submission):
     assert "notamodule_xyz" in report.check("load").message
 
 
-def test_the_submission_folder_is_left_unchanged(make_submission):
+def test_the_submission_folder_is_left_unchanged(make_submission, launcher):
     sub = make_submission(tp1=[("import torch\n", "import torch, os\nopen('written.txt', 'w').write('x')\n"
                                 "os.makedirs('runs', exist_ok=True)\n")])
     before = folder_digest(sub)
-    report = grade(sub, "load", "mse.forward")
+    report = grade(sub, "load", "mse.forward", launcher=launcher)
     assert statuses(report)["load"] == "passed"
     assert folder_digest(sub) == before
 

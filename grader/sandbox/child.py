@@ -331,19 +331,12 @@ def _error(exc: BaseException, submission: str) -> dict:
     return {"type": type(exc).__name__, "message": message, "where": where, "traceback": lines}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--req", type=int, required=True)
-    parser.add_argument("--resp", type=int, required=True)
-    parser.add_argument("--submission", required=True)
-    parser.add_argument("--workdir", required=True)
-    opts = parser.parse_args()
-
-    requests = os.fdopen(opts.req, "r", encoding="utf-8")
-    resp_fd = opts.resp
+def serve(req_fd: int, resp_fd: int, submission: str, workdir: str) -> None:
+    """Answer requests until the parent closes the request pipe."""
+    requests = os.fdopen(req_fd, "r", encoding="utf-8")
     sys.argv = ["tp1.py"]
-    os.chdir(opts.submission)
-    session = Session(os.path.realpath(opts.submission), opts.workdir)
+    os.chdir(submission)
+    session = Session(os.path.realpath(submission), workdir)
 
     def emit(message: dict) -> None:
         data = (json.dumps(message, allow_nan=True) + "\n").encode("utf-8")
@@ -365,6 +358,16 @@ def main() -> None:
         except (TypeError, ValueError) as exc:  # e.g. a value json cannot encode
             emit({"ok": False, "error": {"type": "EncodingError", "message": str(exc)[:500],
                                          "where": None, "traceback": []}})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--req", type=int, required=True)
+    parser.add_argument("--resp", type=int, required=True)
+    parser.add_argument("--submission", required=True)
+    parser.add_argument("--workdir", required=True)
+    opts = parser.parse_args()
+    serve(opts.req, opts.resp, opts.submission, opts.workdir)
 
 
 if __name__ == "__main__":

@@ -51,10 +51,12 @@ def child_environment() -> dict[str, str]:
 class StudentProcess:
     """One student process. Not thread-safe; one request at a time."""
 
-    def __init__(self, submission_dir: Path, workdir: Path):
+    def __init__(self, submission_dir: Path, workdir: Path, launcher=None):
         self.submission_dir = submission_dir
         self.workdir = workdir
+        self.launcher = launcher  # a WarmLauncher (class runs): fork from a warm process instead
         self.proc: subprocess.Popen | None = None
+        self.pid: int | None = None
         self._resp_fd: int | None = None
         self._req_file = None
         self._buffer = b""
@@ -71,33 +73,60 @@ class StudentProcess:
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         with open(self.stdout_path, "ab") as out, open(self.stderr_path, "ab") as err:
-            self.proc = subprocess.Popen(
-                self.command(req_r, resp_w), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                pass_fds=(req_r, resp_w), cwd=self.submission_dir, env=child_environment(),
-                start_new_session=True, close_fds=True,
-            )
+            self.pid = self._start_warm(req_r, resp_w, out, err) if self.launcher else None
+            if self.pid is None:
+                self.proc = subprocess.Popen(
+                    self.command(req_r, resp_w), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                    pass_fds=(req_r, resp_w), cwd=self.submission_dir, env=child_environment(),
+                    start_new_session=True, close_fds=True,
+                )
+                self.pid = self.proc.pid
         os.close(req_r)
         os.close(resp_w)
         self._req_file = os.fdopen(req_w, "w", encoding="utf-8")
         self._resp_fd = resp_r
         self._buffer = b""
 
+    def _start_warm(self, req_r: int, resp_w: int, out, err) -> int | None:
+        from grader.sandbox.launcher import LauncherError
+
+        try:
+            return self.launcher.spawn(self.submission_dir, self.workdir, (req_r, resp_w, out.fileno(), err.fileno()))
+        except LauncherError:
+            self.launcher = None  # fall back to a fresh interpreter
+            return None
+
     @property
     def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+        if self.proc is not None:
+            return self.proc.poll() is None
+        if self.pid is None:
+            return False
+        try:
+            os.kill(self.pid, 0)  # forked by the launcher: reaped by it, so gone once dead
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # pragma: no cover
+            return True
+        return True
 
     def kill(self) -> None:
         """Kill the whole process group (children the student started included)."""
-        if self.proc is None:
+        if self.pid is None:
             return
         try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # pragma: no cover - the kernel always reaps SIGKILL
-            pass
+        if self.proc is not None:
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # pragma: no cover - the kernel always reaps SIGKILL
+                pass
+        else:
+            deadline = time.monotonic() + 5
+            while self.alive and time.monotonic() < deadline:
+                time.sleep(0.01)
         self._close_pipes()
 
     def close(self) -> None:
@@ -182,6 +211,7 @@ class StudentProcess:
                 returncode = self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
+        # (a process forked by the warm launcher is reaped by it: its exit code is not known here)
         self.kill()
         reason = what
         if returncode is not None:

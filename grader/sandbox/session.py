@@ -68,8 +68,9 @@ def _copy_submission(src: Path, dst: Path) -> None:
 class StudentSession:
     """Owns the student process for one submission; restarts it after a crash or timeout."""
 
-    def __init__(self, submission: Path, load_timeout_s: float):
+    def __init__(self, submission: Path, load_timeout_s: float, launcher=None):
         self.submission = submission
+        self.launcher = launcher
         self.load_timeout_s = load_timeout_s
         self._tmp = tempfile.TemporaryDirectory(prefix="grader-")
         root = Path(self._tmp.name)
@@ -100,7 +101,7 @@ class StudentSession:
         self._start_and_send_load()
 
     def _start_and_send_load(self) -> None:
-        self.process = StudentProcess(self.copy_dir, self.workdir)
+        self.process = StudentProcess(self.copy_dir, self.workdir, self.launcher)
         self.process.start()
         self.process.send("load", {"modules": list(self.loadable)})
         self._load_started = time.monotonic()
@@ -162,7 +163,7 @@ class StudentSession:
         if self.process is not None:
             self.process.close()
         self.restarts += 1
-        self.process = StudentProcess(self.copy_dir, self.workdir)
+        self.process = StudentProcess(self.copy_dir, self.workdir, self.launcher)
         self.process.start()
         try:
             self.process.request("load", {"modules": list(self.loadable)}, self.load_timeout_s,
