@@ -73,21 +73,95 @@ def check(
     seed: int = typer.Option(0, "--seed", help="Seed of the grader's inputs and of the student's process."),
     points: List[str] = typer.Option([], "--points", help="Change a check's points: CHECK_ID=N (repeatable)."),
     only: List[str] = typer.Option([], "--only", help="Run only this check (repeatable)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Class mode: parallel workers [default: number of cores]."),
+    out: Path = typer.Option(DEFAULT_REPORT_DIR, "--out", help="Class mode: folder for the per-student JSON "
+                             "reports, gradebook.csv and summary.json."),
+    shard: Optional[str] = typer.Option(None, "--shard", help="Class mode: grade only slice I of N (I/N), "
+                                        "stable across machines; combine the slices with `grader merge`."),
 ) -> None:
-    """Grade one submission and print the report; write the JSON report."""
+    """Grade one submission, or a whole class (a folder of submissions or an LMS .zip export)."""
     console = Console(highlight=False)
     if not path.exists():
         _usage_error(console, f"no such folder: {path}")
+    from grader.intake import is_single_submission
+
+    if path.suffix.lower() == ".zip" or (path.is_dir() and not is_single_submission(path)):
+        config = _config(console, seed, strict_mse, only, data, points)
+        raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out,
+                                      jobs, shard))
     if not path.is_dir():
-        _usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py)")
-    unknown_only = sorted(set(only) - set(DEFAULT_POINTS))
-    if unknown_only:
-        _usage_error(console, f"--only: unknown check id(s) {', '.join(unknown_only)}")
-    config = GradingConfig(seed=seed, strict_mse=strict_mse, only=tuple(only) or None,
-                           data_path=str(data) if data else None).with_points(_parse_points(console, points))
+        _usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py, a class folder or a .zip)")
+    config = _config(console, seed, strict_mse, only, data, points)
     report_path = json_path or DEFAULT_REPORT_DIR / f"{path.resolve().name}.json"
     code = _grade_and_report(console, path, config, report_path, fail_under)
     raise typer.Exit(code)
+
+
+def _config(console: Console, seed: int, strict_mse: bool, only: List[str], data: Optional[Path],
+            points: List[str]) -> GradingConfig:
+    unknown_only = sorted(set(only) - set(DEFAULT_POINTS))
+    if unknown_only:
+        _usage_error(console, f"--only: unknown check id(s) {', '.join(unknown_only)}")
+    return GradingConfig(seed=seed, strict_mse=strict_mse, only=tuple(only) or None,
+                         data_path=str(data) if data else None).with_points(_parse_points(console, points))
+
+
+def _check_class(console: Console, path: Path, config: GradingConfig, summary_path: Path, out: Path,
+                 jobs: int, shard_text: Optional[str]) -> int:
+    import os
+    import tempfile
+
+    from grader.classrun import grade_class, in_shard, parse_shard
+    from grader.intake import IntakeError, discover
+
+    try:
+        shard = parse_shard(shard_text) if shard_text else None
+    except ValueError as exc:
+        _usage_error(console, str(exc))
+    with tempfile.TemporaryDirectory(prefix="grader-class-") as tmp:
+        try:
+            submissions = [s for s in discover(path, Path(tmp)) if in_shard(s, shard)]
+        except IntakeError as exc:
+            _usage_error(console, str(exc))
+        workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+        console.print(f"Grading {len(submissions)} submission{'s' if len(submissions) != 1 else ''} from {path}"
+                      + (f" (shard {shard[0]}/{shard[1]})" if shard else "") + f" with {workers} workers")
+        graded = _run_with_progress(console, submissions, config, out, workers, grade_class)
+    return _class_outputs(console, graded, summary_path, out)
+
+
+def _run_with_progress(console, submissions, config, out, workers, grade_class):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+        TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("grading", total=len(submissions))
+
+        def done(graded) -> None:
+            progress.advance(task)
+            score = f"{graded.report.score:g}/{graded.report.max_score:g}" if graded.report else "grader error"
+            progress.console.print(f"  {graded.submission.student}: {score}", highlight=False)
+
+        return grade_class(submissions, config, out, workers, on_done=done)
+
+
+def _class_outputs(console: Console, graded, summary_path: Path, out: Path) -> int:
+    from grader.classsummary import summarize
+    from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
+
+    summary = summarize([(g.submission.student, g.report, str(g.report_path) if g.report_path else None,
+                          g.problem) for g in graded])
+    render_class_table(summary, console)
+    write_gradebook_csv(summary, out / "gradebook.csv")
+    write_summary_json(summary, summary_path)
+    console.print(f"Reports: {out}/ (one JSON per student), gradebook: {out / 'gradebook.csv'}, "
+                  f"summary: {summary_path}")
+    failures = [g for g in graded if g.report is None]
+    for g in failures:
+        console.print(f"[bold red]grader failed on {g.submission.student}:[/] {g.problem}", highlight=False)
+    return EXIT_INTERNAL if failures else EXIT_OK
 
 
 def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,
@@ -134,6 +208,48 @@ class _nullcontext:
 
     def __exit__(self, *exc):
         return False
+
+
+@app.command()
+def merge(
+    reports: List[Path] = typer.Argument(..., help="Per-student JSON reports, or folders holding them."),
+    out: Path = typer.Option(DEFAULT_REPORT_DIR, "--out", help="Where to write gradebook.csv and summary.json."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Summary JSON [default: OUT/summary.json]."),
+) -> None:
+    """Build the class summary and gradebook from per-student reports (e.g. the shards of a CI matrix)."""
+    import json
+
+    from grader.reporters.json_report import from_dict
+
+    console = Console(highlight=False)
+    files: list[Path] = []
+    for item in reports:
+        if item.is_dir():
+            files += sorted(p for p in item.rglob("*.json") if p.name != "summary.json")
+        elif item.is_file():
+            files.append(item)
+        else:
+            _usage_error(console, f"no such file or folder: {item}")
+    if not files:
+        _usage_error(console, "no JSON reports found")
+    rows, seen = [], {}
+    for file in files:
+        try:
+            report = from_dict(json.loads(file.read_text(encoding="utf-8")))
+        except (ValueError, OSError) as exc:
+            _usage_error(console, f"{file}: not a grader report: {exc}")
+        if report.submission.name in seen:
+            _usage_error(console, f"{file}: student {report.submission.name!r} already read from {seen[report.submission.name]}")
+        seen[report.submission.name] = file
+        rows.append((report.submission.name, report, str(file), None))
+    from grader.classsummary import summarize
+    from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
+
+    summary = summarize(rows)
+    render_class_table(summary, console)
+    write_gradebook_csv(summary, out / "gradebook.csv")
+    write_summary_json(summary, json_path or out / "summary.json")
+    console.print(f"gradebook: {out / 'gradebook.csv'}, summary: {json_path or out / 'summary.json'}")
 
 
 @app.command("checks")

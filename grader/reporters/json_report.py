@@ -73,3 +73,126 @@ def write(report: SubmissionReport, path: Path) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def from_dict(data: Any) -> SubmissionReport:
+    """The inverse of :func:`to_dict`: a report read back from its JSON (e.g. for ``grader merge``).
+
+    The data is validated first, against ``SCHEMA_PATH`` with ``jsonschema`` when it is installed
+    (a test dependency), else by a minimal structural check; a bad file raises :class:`ValueError`
+    naming the field (``checks[1].status: 'ok' is not one of [...]``). The ``score`` and
+    ``max_score`` written in the file must agree with its checks (the report recomputes them).
+    Non-finite numbers in ``details``/``environment`` stay the strings ``"nan"``/``"inf"`` the
+    file holds, so ``to_dict(from_dict(d)) == d``.
+    """
+    from grader.model import SubmissionInfo, Status
+
+    problem = _validation_problem(data)
+    if problem:
+        raise ValueError(f"not a valid grader report: {problem}")
+    checks = tuple(
+        CheckResult(id=c["id"], name=c["name"], status=Status(c["status"]), score=c["score"],
+                    max_score=c["max_score"], message=c["message"], duration_s=c["duration_s"],
+                    details=dict(c["details"]), hints=tuple(c["hints"]))
+        for c in data["checks"]
+    )
+    sub = data["submission"]
+    report = SubmissionReport(
+        grader_version=data["grader_version"],
+        submission=SubmissionInfo(path=sub["path"], name=sub["name"], files=dict(sub["files"])),
+        started_at=data["started_at"],
+        duration_s=data["duration_s"],
+        environment=dict(data["environment"]),
+        checks=checks,
+        warnings=tuple(data["warnings"]),
+        schema_version=data["schema_version"],
+    )
+    for key in ("score", "max_score"):
+        if not math.isclose(getattr(report, key), data[key], rel_tol=0, abs_tol=1e-6):
+            raise ValueError(f"not a valid grader report: {key}: the file says {data[key]!r} but its checks "
+                             f"add up to {getattr(report, key)!r}")
+    return report
+
+
+def _schema() -> dict[str, Any]:
+    global _SCHEMA_CACHE
+    if _SCHEMA_CACHE is None:
+        _SCHEMA_CACHE = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return _SCHEMA_CACHE
+
+
+_SCHEMA_CACHE: dict[str, Any] | None = None
+
+
+def _where(path: Any) -> str:
+    """``["checks", 1, "status"]`` -> ``checks[1].status``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _validation_problem(data: Any) -> str | None:
+    """What is wrong with ``data`` as a report (field path and reason), or None."""
+    try:
+        import jsonschema
+    except ImportError:
+        return _structural_problem(data)
+    validator_cls = jsonschema.validators.validator_for(_schema())
+    error = jsonschema.exceptions.best_match(validator_cls(_schema()).iter_errors(data))
+    if error is None:
+        return None
+    path = list(error.absolute_path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [k for k in error.validator_value if k not in error.instance]
+        if missing:
+            return f"{_where(path + [missing[0]])}: missing"
+    return f"{_where(path)}: {error.message}"
+
+
+def _structural_problem(data: Any) -> str | None:
+    """A minimal check when jsonschema is not installed: the fields :func:`from_dict` reads, their types."""
+    from grader.model import Status
+
+    def is_number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    def check_fields(obj: Any, path: list, spec: dict[str, Any]) -> str | None:
+        if not isinstance(obj, dict):
+            return f"{_where(path)}: expected an object, got {type(obj).__name__}"
+        for key, kind in spec.items():
+            where = _where(path + [key])
+            if key not in obj:
+                return f"{where}: missing"
+            value = obj[key]
+            if kind == "number":
+                if not is_number(value) or not math.isfinite(value) or value < 0:
+                    return f"{where}: expected a non-negative number, got {value!r}"
+            elif kind == "str_list":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    return f"{where}: expected a list of strings, got {value!r}"
+            elif not isinstance(value, kind):
+                return f"{where}: expected {'an object' if kind is dict else 'a string' if kind is str else kind.__name__}, got {value!r}"
+        return None
+
+    top = {"schema_version": str, "grader_version": str, "submission": dict, "started_at": str,
+           "duration_s": "number", "score": "number", "max_score": "number", "environment": dict,
+           "warnings": "str_list", "checks": list}
+    problem = check_fields(data, [], top)
+    if problem:
+        return problem
+    if not data["schema_version"].startswith("1."):
+        return f"schema_version: unsupported version {data['schema_version']!r} (this grader reads 1.x)"
+    problem = check_fields(data["submission"], ["submission"], {"path": str, "name": str, "files": dict})
+    if problem:
+        return problem
+    statuses = [s.value for s in Status]
+    check_spec = {"id": str, "name": str, "status": str, "score": "number", "max_score": "number",
+                  "message": str, "hints": "str_list", "details": dict, "duration_s": "number"}
+    for i, check in enumerate(data["checks"]):
+        problem = check_fields(check, ["checks", i], check_spec)
+        if problem:
+            return problem
+        if check["status"] not in statuses:
+            return f"{_where(['checks', i, 'status'])}: {check['status']!r} is not one of {statuses}"
+    return None
