@@ -78,6 +78,8 @@ def check(
                              "reports, gradebook.csv and summary.json."),
     shard: Optional[str] = typer.Option(None, "--shard", help="Class mode: grade only slice I of N (I/N), "
                                         "stable across machines; combine the slices with `grader merge`."),
+    class_mode: bool = typer.Option(False, "--class", help="Treat DIR as a class even if it looks like one "
+                                    "submission (e.g. a class where a single student has a tp1.py)."),
 ) -> None:
     """Grade one submission, or a whole class (a folder of submissions or an LMS .zip export)."""
     console = Console(highlight=False)
@@ -85,7 +87,7 @@ def check(
         _usage_error(console, f"no such folder: {path}")
     from grader.intake import is_single_submission
 
-    if path.suffix.lower() == ".zip" or (path.is_dir() and not is_single_submission(path)):
+    if class_mode or shard or path.suffix.lower() == ".zip" or (path.is_dir() and not is_single_submission(path)):
         config = _config(console, seed, strict_mse, only, data, points)
         raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out,
                                       jobs, shard))

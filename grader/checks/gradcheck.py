@@ -16,7 +16,6 @@ from grader.checks.base import Outcome
 from grader.sandbox.errors import StudentFailure
 from grader.sandbox.student import Student
 
-MAX_MESSAGE_LINES = 12
 
 
 class _NotATensor(Exception):
@@ -65,8 +64,8 @@ def run_gradcheck(student: Student, path: str, inputs: tuple[torch.Tensor, ...])
         lines = [line for line in str(exc).splitlines() if line.strip()]
         details["gradcheck_message"] = "\n".join(lines[:60])
         head = lines[0] if lines else "gradcheck failed"
-        return Outcome(False, f"gradcheck failed: {head}", details,
-                       ["\n".join(lines[1:MAX_MESSAGE_LINES])] if len(lines) > 1 else [])
+        return Outcome(False, f"gradcheck failed: {head} (numerical and analytical Jacobians in the JSON "
+                              "report's details)" if len(lines) > 1 else f"gradcheck failed: {head}", details)
     except RuntimeError as exc:  # e.g. the engine rejected a gradient of the wrong shape
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         details["gradcheck_message"] = str(exc)[:2000]

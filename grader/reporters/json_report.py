@@ -172,7 +172,8 @@ def _structural_problem(data: Any) -> str | None:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     return f"{where}: expected a list of strings, got {value!r}"
             elif not isinstance(value, kind):
-                return f"{where}: expected {'an object' if kind is dict else 'a string' if kind is str else kind.__name__}, got {value!r}"
+                expected = {dict: "an object", str: "a string", list: "a list"}[kind]
+                return f"{where}: expected {expected}, got {value!r}"
         return None
 
     top = {"schema_version": str, "grader_version": str, "submission": dict, "started_at": str,

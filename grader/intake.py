@@ -1,0 +1,355 @@
+"""Find every student's submission in a class folder or an LMS export (``grader check CLASS``).
+
+A class is a folder, or a ``.zip`` of one (a single wrapping folder is unwrapped), with one entry
+per student: a sub-folder, or a ``.zip`` directly in it (student = the zip's stem). Moodle folders
+(``Firstname Lastname_<id>_assignsubmission_<plugin>_``) give the name and participant id; one
+student's several Moodle folders, or a folder and a zip of the same name, are merged. The folder to
+grade holds the shallowest ``tp1.py`` (any case; first in sorted order at equal depth), searched in
+the student's folders, then in their zips extracted into ``workdir`` (one level). Student archives
+are untrusted: unsafe members are skipped, sizes are capped, and a bad zip is the student's
+``problem``, never an exception. Everything is written under ``workdir``; ``source`` is only read.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import stat
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.runner import NotASubmission, find_submission_root
+
+LAB_FILES = ("tp1.py", "tp1_descente.py", "tp1_autograd.py", "tp1_gradcheck.py")
+IGNORED_DIRS = frozenset({"__MACOSX", "__pycache__", "grader-reports"})
+OTHER_ARCHIVES = (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
+MAX_STUDENT_BYTES = 50 * 2**20
+MAX_STUDENT_MEMBERS = 2_000
+MAX_STUDENT_ZIPS = 10
+MAX_CLASS_BYTES = 4 * 2**30
+MAX_CLASS_MEMBERS = 200_000
+MAX_LISTED_FILES = 10
+MOODLE = re.compile(r"(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?")
+MOODLE_FILE = re.compile(r"_\d+_assignsubmission_[a-z]+_")
+TRANSLIT = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D"})
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's hand-in, ready to grade (``problem is None``) or not (``problem`` says why)."""
+
+    student: str  # display name: the folder name or zip stem, or Moodle's "Firstname Lastname"
+    slug: str  # unique, file-safe (lowercase ascii letters, digits, '-', '_', '.'): the report's name
+    path: Path  # the folder holding tp1.py; else the student's own folder (or their zip)
+    lms_id: str | None  # Moodle's participant id, else None
+    problem: str | None  # None, or why there is nothing to grade
+    notes: tuple[str, ...] = ()  # what intake did that a teacher may want to know (merges, renames...)
+
+
+class IntakeError(Exception):
+    """The class source itself is unusable: no such path, not a folder or zip, corrupt zip, no students."""
+
+
+class _ArchiveProblem(Exception):
+    """A zip that cannot or should not be extracted; the message names it."""
+
+
+@dataclass
+class _Budget:
+    """What is left of the members and bytes an archive (or a student's archives) may extract."""
+
+    max_bytes: int
+    max_members: int
+    bytes_used: int = 0
+    members_used: int = 0
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One student as found in the class: one or several folders or zips, in sorted order."""
+
+    student: str
+    lms_id: str | None
+    sources: tuple[Path, ...]
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith(".") or name in IGNORED_DIRS
+
+
+def is_single_submission(path: Path) -> bool:
+    """True when ``path`` is one submission: a folder holding ``tp1.py`` or a single nested one at depth ≤ 2
+    (as :func:`grader.runner.find_submission_root`), unless its sub-folders are Moodle submission folders.
+    False for a class folder (several sub-folders each holding a tp1.py), a file or a ``.zip``."""
+    if not path.is_dir():
+        return False
+    if (path / "tp1.py").is_file():
+        return True
+    if any(MOODLE.fullmatch(unicodedata.normalize("NFC", p.name)) for p in path.iterdir()):
+        return False
+    try:
+        find_submission_root(path)
+    except NotASubmission:
+        return False
+    return True
+
+
+def discover(source: Path, workdir: Path) -> list[Submission]:
+    """Every student's submission in ``source`` (a class folder or a ``.zip`` of one), sorted by slug.
+
+    Archives are extracted under ``workdir`` (created if needed; its ``class/`` and
+    ``students/<slug>/`` sub-folders are replaced). Raises :class:`IntakeError` when the class
+    itself is unusable; a student's own trouble is their :attr:`Submission.problem`."""
+    root = _class_root(Path(source), Path(workdir))
+    entries = _entries(root)
+    if not entries:
+        raise IntakeError(_empty_class_message(root))
+    entries.sort(key=lambda e: (_base_slug(e), e.student != _base_slug(e), e.student, e.lms_id or "",
+                                [str(p) for p in e.sources]))  # "alice" keeps "alice" before "Alice" does
+    slugs = _unique_slugs([_base_slug(e) for e in entries])
+    students = Path(workdir) / "students"
+    return sorted((_resolve(e, s, students / s) for e, s in zip(entries, slugs)), key=lambda s: s.slug)
+
+
+def _class_root(source: Path, workdir: Path) -> Path:
+    """The folder whose entries are the students: ``source``, or where its zip was extracted."""
+    if not source.exists():
+        raise IntakeError(f"no such file or folder: {source}")
+    if source.is_dir():
+        _check_workdir(source, workdir)
+        return source
+    if source.suffix.lower() != ".zip":
+        raise IntakeError(f"{source} is neither a folder nor a .zip file")
+    dest = workdir / "class"
+    if dest.exists():
+        shutil.rmtree(dest)
+    try:
+        _extract(source, dest, _Budget(MAX_CLASS_BYTES, MAX_CLASS_MEMBERS))
+    except _ArchiveProblem as e:
+        raise IntakeError(f"cannot open the class archive {source}: {e}") from None
+    children = [p for p in dest.iterdir() if not _ignored(p.name)]
+    if len(children) == 1 and children[0].is_dir() and not MOODLE.fullmatch(children[0].name) \
+            and not any(p.name.lower() == "tp1.py" for p in children[0].iterdir()):
+        return children[0]  # a single folder wrapping the whole class
+    return dest
+
+
+def _check_workdir(source: Path, workdir: Path) -> None:
+    """Refuse a work folder inside the class folder (it would be a student), except in an ignored folder."""
+    work, src = workdir.resolve(), source.resolve()
+    if work.is_relative_to(src) and (work == src or not _ignored(work.relative_to(src).parts[0])):
+        raise IntakeError(f"the work folder {workdir} is inside the class folder {source}")
+
+
+def _entries(root: Path) -> list[_Entry]:
+    """The students of the class folder ``root``: sub-folders and zips, Moodle folders merged by id."""
+    groups: dict[str, tuple[str, str | None, list[Path]]] = {}
+    for path in sorted(root.iterdir()):
+        is_zip = path.is_file() and path.suffix.lower() == ".zip"
+        if _ignored(path.name) or not (is_zip or path.is_dir()):
+            continue
+        name = unicodedata.normalize("NFC", path.stem if is_zip else path.name)
+        match = MOODLE.fullmatch(name)
+        student, lms_id = (match["name"].strip(), match["id"]) if match else (name, None)
+        key = f"moodle:{lms_id}" if lms_id else f"name:{student}"
+        groups.setdefault(key, (student, lms_id, []))[2].append(path)
+    return [_Entry(student, lms_id, tuple(paths)) for student, lms_id, paths in groups.values()]
+
+
+def _empty_class_message(root: Path) -> str:
+    message = f"no student submissions in {root}: expected one sub-folder or .zip file per student"
+    names = [p.name for p in root.iterdir()]
+    if any(name.lower() == "tp1.py" for name in names):
+        message += " (it holds tp1.py itself: grade it as a single submission)"
+    elif any(MOODLE_FILE.search(name) for name in names):
+        message += " (these look like Moodle files downloaded without 'Download submissions in folders')"
+    return message
+
+
+def _base_slug(entry: _Entry) -> str:
+    """The file-safe form of the student's name: ascii, lowercase, runs of other characters as '-'."""
+    text = unicodedata.normalize("NFKD", entry.student.translate(TRANSLIT)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-._").lower()[:80].rstrip("-._")
+    return slug or (f"student-{entry.lms_id}" if entry.lms_id else "student")
+
+
+def _unique_slugs(bases: list[str]) -> list[str]:
+    """``bases`` (in a deterministic order) made unique: later duplicates get -2, -3... (never a taken name)."""
+    used, seen, slugs = set(bases), set(), []
+    for base in bases:
+        slug = next(f"{base}-{n}" for n in itertools.count(2) if f"{base}-{n}" not in used) if base in seen else base
+        seen.add(base)
+        used.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+def _resolve(entry: _Entry, slug: str, work: Path) -> Submission:
+    """The student's folder to grade, extracting their zips into ``work`` when their folders hold no tp1.py."""
+    if work.exists():
+        shutil.rmtree(work)
+    folders = [(p, "") for p in entry.sources if p.is_dir()]
+    notes = [f"merged {len(entry.sources)} entries: {', '.join(p.name for p in entry.sources)}"] \
+        if len(entry.sources) > 1 else []
+    problems: list[str] = []
+    found = _search(folders)
+    if found is None:
+        extracted = _extract_all(entry, work, problems, notes)
+        folders += extracted
+        found = _search(extracted)
+    if found is None:
+        own = folders[0][0] if folders else entry.sources[0]
+        problem = "; ".join(problems) or _no_tp1(folders)
+        return Submission(entry.student, slug, own, entry.lms_id, problem, tuple(notes))
+    tp1, note = found
+    notes += problems + ([note] if note else [])
+    path = _with_lab_names(tp1.parent, work, notes)
+    return Submission(entry.student, slug, path, entry.lms_id, None, tuple(notes))
+
+
+def _files(top: Path) -> list[Path]:
+    """Regular files under ``top`` (no symlinks, hidden files, ``__MACOSX``...), sorted by path parts."""
+    found = []
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if not _ignored(d)]
+        found += [Path(folder, f) for f in files if not f.startswith(".") and not os.path.islink(Path(folder, f))]
+    return sorted(found, key=lambda p: p.relative_to(top).parts)
+
+
+def _search(folders: list[tuple[Path, str]]) -> tuple[Path, str | None] | None:
+    """The shallowest tp1.py (any case; exact name first, then sorted) of the first folder having one."""
+    for folder, _ in folders:
+        candidates = [p for p in _files(folder) if p.name.lower() == "tp1.py"]
+        if not candidates:
+            continue
+        depth = {p: len(p.relative_to(folder).parts) for p in candidates}
+        best = min(candidates, key=lambda p: (depth[p], p.name != "tp1.py", p.relative_to(folder).parts))
+        same = sum(depth[p] == depth[best] for p in candidates)
+        return best, (f"{same} tp1.py at the same depth; graded {best.relative_to(folder).as_posix()}"
+                      if same > 1 else None)
+    return None
+
+
+def _extract_all(entry: _Entry, work: Path, problems: list[str], notes: list[str]) -> list[tuple[Path, str]]:
+    """Extract the student's zips (their own, or those in their folders) into ``work``; (folder, label) each."""
+    zips = [p for p in entry.sources if p.is_file()]
+    for folder in (p for p in entry.sources if p.is_dir()):
+        zips += [p for p in _files(folder) if p.suffix.lower() == ".zip"]
+    if len(zips) > MAX_STUDENT_ZIPS:
+        notes.append(f"only the first {MAX_STUDENT_ZIPS} of {len(zips)} zips were opened")
+        zips = zips[:MAX_STUDENT_ZIPS]
+    budget = _Budget(MAX_STUDENT_BYTES, MAX_STUDENT_MEMBERS)
+    extracted = []
+    for i, archive in enumerate(zips, 1):
+        dest = work / "zips" / f"{i}-{re.sub(r'[^A-Za-z0-9._-]+', '-', archive.stem).strip('.') or 'zip'}"
+        try:
+            skipped = _extract(archive, dest, budget)
+        except _ArchiveProblem as e:
+            problems.append(str(e))
+            continue
+        if skipped:
+            notes.append(f"skipped {skipped} unsafe member(s) of the zip '{archive.name}' "
+                         "(absolute path, '..' or symbolic link)")
+        extracted.append((dest, f"{archive.name}/"))
+    return extracted
+
+
+def _extract(archive: Path, dest: Path, budget: _Budget) -> int:
+    """Extract ``archive`` into ``dest`` within ``budget``, skipping unsafe members; how many were skipped."""
+    label = f"the zip '{archive.name}'"
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            infos = zf.infolist()
+            budget.members_used += len(infos)
+            if budget.members_used > budget.max_members:
+                raise _ArchiveProblem(f"{label} has too many files ({budget.members_used}; "
+                                      f"limit {budget.max_members})")
+            if budget.bytes_used + sum(i.file_size for i in infos) > budget.max_bytes:
+                raise _ArchiveProblem(_too_large(label, budget))
+            dest.mkdir(parents=True, exist_ok=True)
+            targets = [(info, _member_target(info, dest)) for info in infos]
+            for info, target in targets:
+                if target is not None and not info.is_dir():  # folders are made for the files they hold
+                    _write_member(zf, info, target, dest.resolve(), budget, label)
+            return sum(t is None and not i.filename.startswith("__MACOSX/") for i, t in targets)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
+        raise _ArchiveProblem(f"{label} is corrupt") from e
+    except NotImplementedError as e:
+        raise _ArchiveProblem(f"{label} uses a compression method the grader cannot read") from e
+    except RuntimeError as e:  # zipfile's "File ... is encrypted, password required"
+        raise _ArchiveProblem(f"{label} is password-protected") from e
+    except OSError as e:
+        raise _ArchiveProblem(f"{label} cannot be read ({e.strerror or e})") from e
+
+
+def _too_large(label: str, budget: _Budget) -> str:
+    return f"{label} is too large once extracted (limit {budget.max_bytes / 2**20:g} MB)"
+
+
+def _member_target(info: zipfile.ZipInfo, dest: Path) -> Path | None:
+    """Where a member goes under ``dest``; None for symlinks, absolute paths, '..' and ``__MACOSX``."""
+    name = info.filename.replace("\\", "/")
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    unsafe = name.startswith("/") or re.match(r"[A-Za-z]:", name) or ".." in parts
+    if unsafe or not parts or stat.S_ISLNK(info.external_attr >> 16) or parts[0] == "__MACOSX":
+        return None
+    return dest.joinpath(*parts)
+
+
+def _write_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, root: Path, budget: _Budget,
+                  label: str) -> None:
+    """Write one member, counting its real size against ``budget``; a member the disk refuses is skipped."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.resolve().is_relative_to(root):
+            return
+        with zf.open(info) as src, open(target, "wb") as out:
+            while chunk := src.read(2**20):
+                budget.bytes_used += len(chunk)
+                if budget.bytes_used > budget.max_bytes:
+                    raise _ArchiveProblem(_too_large(label, budget))
+                out.write(chunk)
+    except OSError:
+        return  # a file and a folder of the same name, a name the file system refuses: skip the member
+
+
+def _no_tp1(folders: list[tuple[Path, str]]) -> str:
+    """"no tp1.py found (files: ...)" listing what the student handed in."""
+    files: list[str] = []
+    for folder, label in folders:
+        files += [label + p.relative_to(folder).as_posix() for p in _files(folder)]
+    files = list(dict.fromkeys(files))
+    if not files:
+        return "no tp1.py found (the folder is empty)"
+    more = len(files) - MAX_LISTED_FILES
+    listed = ", ".join(files[:MAX_LISTED_FILES]) + (f", and {more} more" if more > 0 else "")
+    message = f"no tp1.py found (files: {listed})"
+    if any(f.lower().endswith(OTHER_ARCHIVES) for f in files):
+        message += "; only .zip archives are opened"
+    return message
+
+
+def _with_lab_names(folder: Path, work: Path, notes: list[str]) -> Path:
+    """``folder``, or when a lab file is misnamed (``TP1.py``) a copy of it in ``work`` that also has
+    the lab name (``tp1.py``); folders already under ``work`` (extracted zips) are fixed in place."""
+    names = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+    wrong = {n.lower(): n for n in reversed(names) if n.lower() in LAB_FILES and n.lower() not in names}
+    if not wrong:
+        return folder
+    if not folder.resolve().is_relative_to(work.resolve()):
+        copy = work / "fixed"
+        shutil.copytree(folder, copy, ignore=lambda d, ns: {n for n in ns if _ignored(n) or os.path.islink(Path(d, n))})
+        folder = copy
+    for lab, name in sorted(wrong.items()):
+        if (folder / lab).exists():  # a case-insensitive file system: rename instead of copying
+            os.rename(folder / name, folder / lab)
+        else:
+            shutil.copyfile(folder / name, folder / lab)
+        notes.append(f"graded {name} as {lab}")
+    return folder

@@ -1,0 +1,173 @@
+"""Class reports: gradebook CSV, summary JSON, terminal table. They render a
+:class:`~grader.classsummary.ClassSummary`; they compute nothing.
+
+The terminal table marks each check with one character that reads without
+colour too (``✓`` passed, ``✗`` failed, ``E`` error, ``T`` timeout, ``-``
+skipped, ``·`` not in that student's report), and numbers the check columns
+1..N with a key line, so twelve checks fit in 80 columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from grader.classsummary import ClassSummary, StudentRow
+from grader.model import Status
+
+# status -> (mark, ASCII mark for consoles that cannot print the first, style)
+MARKS = {
+    Status.PASSED.value: ("✓", "+", "bold green"),
+    Status.FAILED.value: ("✗", "x", "bold red"),
+    Status.ERROR.value: ("E", "E", "bold magenta"),
+    Status.TIMEOUT.value: ("T", "T", "bold yellow"),
+    Status.SKIPPED.value: ("-", "-", "dim"),
+}
+NOT_RUN = ("·", ".", "dim")  # a check absent from the student's report (e.g. graded with --only)
+
+
+def _number(x: float) -> str:
+    """17.0 -> "17", 17.5 -> "17.5": what a spreadsheet reads as a number."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() else repr(x)
+
+
+def _atomic_write(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed over it, creating the folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_gradebook_csv(summary: ClassSummary, path: Path) -> None:
+    """One row per student: ``student, score, max_score, <status per check id>, report``.
+
+    UTF-8 with a byte-order mark (so a spreadsheet opened by double-click shows accents right;
+    read it back with ``encoding="utf-8-sig"``), comma-separated, quoted by the csv module. A
+    student the grader could not grade has an empty score (not a zero) and empty statuses.
+    """
+    ids = summary.check_ids
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["student", "score", "max_score", *ids, "report"])
+    for row in summary.students:
+        score = _number(row.score) if row.graded else ""
+        writer.writerow([row.student, score, _number(row.max_score),
+                         *(row.statuses.get(cid, "") for cid in ids), row.report or ""])
+    _atomic_write(Path(path), out.getvalue(), encoding="utf-8-sig")
+
+
+def write_summary_json(summary: ClassSummary, path: Path) -> None:
+    """``summary.to_dict()`` as strict JSON (no NaN/Infinity), written atomically."""
+    text = json.dumps(summary.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    _atomic_write(Path(path), text)
+
+
+def _mark(status: str | None, unicode: bool) -> Text:
+    mark, ascii_mark, style = MARKS.get(status, NOT_RUN) if status is not None else NOT_RUN
+    return Text(mark if unicode else ascii_mark, style=style)
+
+
+def _score(row: StudentRow) -> Text:
+    if not row.graded:
+        return Text("n/a", style="bold red")
+    return Text(f"{row.score:g}/{row.max_score:g}")
+
+
+def render_class_table(summary: ClassSummary, console: Console) -> None:
+    unicode = (console.encoding or "").lower().startswith("utf")
+    ids = summary.check_ids
+
+    head = Text()
+    head.append("Class", style="bold")
+    head.append(f"  {summary.n_students} student{'s' if summary.n_students != 1 else ''}, "
+                f"{summary.n_graded} graded")
+    if summary.n_graded:
+        sep = " · " if unicode else ", "
+        head.append(f"{sep}mean {round(summary.mean_score, 2):g} / {summary.max_score:g}"
+                    f"{sep}median {summary.median_score:g} / {summary.max_score:g}")
+    console.print(head)
+
+    # No edges and collapsed padding: twelve one-character columns take 36 cells, the names the rest.
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), expand=False,
+                  collapse_padding=True)
+    table.add_column("Student", overflow="fold", min_width=8)
+    table.add_column("Score", justify="right", no_wrap=True)
+    for i, _ in enumerate(ids, 1):
+        table.add_column(str(i), justify="center", no_wrap=True, min_width=1)
+    for row in summary.students:
+        marks = [_mark(row.statuses.get(cid), unicode) if row.graded or row.statuses else Text("")
+                 for cid in ids]
+        name = Text(row.student)
+        if not row.graded:
+            name.append(" (not graded)", style="red")
+        table.add_row(name, _score(row), *marks)
+    console.print(table)
+
+    legend = Text("  ")
+    for status in Status:
+        mark, ascii_mark, style = MARKS[status.value]
+        legend.append(mark if unicode else ascii_mark, style=style)
+        legend.append(f" {status.value}  ")
+    legend.append(NOT_RUN[0] if unicode else NOT_RUN[1], style=NOT_RUN[2])
+    legend.append(" not run")
+    console.print(legend)
+
+    # Per check: number (the column key), id, pass rate, counts that are not zero; then the failures.
+    stats = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), expand=False,
+                  collapse_padding=True)
+    stats.add_column("#", justify="right", no_wrap=True)
+    stats.add_column("Check", no_wrap=True)
+    stats.add_column("Passed", justify="right", no_wrap=True)
+    stats.add_column("Other results", overflow="fold")
+    for i, check in enumerate(summary.checks, 1):
+        total = sum(check.counts.values())
+        passed = check.counts.get(Status.PASSED.value, 0)
+        other = Text()
+        for status, n in check.counts.items():
+            if status != Status.PASSED.value and n:
+                if other:
+                    other.append("  ")
+                other.append(f"{n} ")
+                other.append(status, style=MARKS.get(status, NOT_RUN)[2])
+        stats.add_row(str(i), check.id, f"{passed}/{total} {check.pass_rate:4.0%}" if total else "-", other)
+    console.print(stats)
+
+    failing = [(i, c) for i, c in enumerate(summary.checks, 1) if c.top_failures]
+    if failing:
+        console.print(Text("Most frequent failures (number of students)", style="bold"))
+        for i, check in failing:
+            console.print(Text(f"{i:>3} {check.id}", style="bold"))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(justify="right", no_wrap=True, min_width=6)
+            grid.add_column(overflow="fold")
+            for text, n in check.top_failures:
+                grid.add_row(f"{n}×" if unicode else f"{n}x", text)
+            console.print(grid)
+
+    problems = [row for row in summary.students if row.problem]
+    if problems:
+        console.print(Text("Problems", style="bold"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        for row in problems:
+            grid.add_row(f"  {row.student}:", Text(row.problem or "", style="red" if not row.graded else ""))
+        console.print(grid)

@@ -1,0 +1,154 @@
+"""Class mode end to end: folders, an LMS zip, a hanging student, sharding + merge, determinism."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import jsonschema
+
+from conftest import REFERENCE, ROOT, SUBMISSIONS, TEMPLATE, mutate
+
+SCHEMA = json.loads((ROOT / "grader" / "schema" / "report.schema.json").read_text())
+ONLY = ["--only", "load", "--only", "mse.backward", "--only", "linear.backward", "--only", "descent.manual"]
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {"NO_COLOR": "1", "COLUMNS": "100", "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True,
+                          env=env, timeout=600)
+
+
+def gradebook(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return [{k: v for k, v in row.items() if k != "report"} for row in csv.DictReader(fh)]
+
+
+def make_class(tmp_path: Path) -> Path:
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for name in ("alice", "bob", "carol"):
+        shutil.copytree(SUBMISSIONS / name, klass / name)
+    shutil.copytree(TEMPLATE, klass / "template")
+    shutil.copytree(REFERENCE, klass / "ref")
+    (klass / "empty-handed").mkdir()
+    (klass / "empty-handed" / "notes.txt").write_text("sorry")
+    return klass
+
+
+def test_a_class_folder_gives_reports_gradebook_and_summary(tmp_path):
+    klass = make_class(tmp_path)
+    proc = run_cli("check", str(klass), *ONLY, "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = tmp_path / "out"
+    for student in ("alice", "bob", "carol", "template", "ref", "empty-handed"):
+        report = json.loads((out / f"{student}.json").read_text())
+        jsonschema.validate(report, SCHEMA)
+        assert report["submission"]["name"] == student
+    rows = {row["student"]: row for row in gradebook(out / "gradebook.csv")}
+    assert rows["alice"]["score"] == "7" and rows["ref"]["score"] == "7"
+    assert rows["carol"]["linear.backward"] == "failed" and rows["carol"]["descent.manual"] == "failed"
+    assert rows["template"]["mse.backward"] == "error"
+    assert rows["empty-handed"]["load"] == "failed"
+    summary = json.loads((out / "summary.json").read_text())
+    assert "carol" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
+    assert summary and "notes.txt" in (out / "empty-handed.json").read_text()
+
+
+def moodle_zip(tmp_path: Path) -> Path:
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for file in REFERENCE.glob("*.py"):
+            zf.write(file, f"Élodie D'Arc_123456_assignsubmission_file_/TP1/{file.name}")
+        inner = io.BytesIO()
+        with zipfile.ZipFile(inner, "w") as iz:
+            for file in (SUBMISSIONS / "bob").glob("*.py"):
+                iz.write(file, f"bob-tp1/{file.name}")
+        zf.writestr("Bob Martin_654321_assignsubmission_file_/rendu.zip", inner.getvalue())
+        zf.writestr("Carl Nobody_777_assignsubmission_file_/rapport.pdf", b"%PDF-1.4")
+    return path
+
+
+def test_a_moodle_zip_export_is_graded_with_students_named_from_folders(tmp_path):
+    proc = run_cli("check", str(moodle_zip(tmp_path)), *ONLY, "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = {row["student"]: row for row in gradebook(tmp_path / "out" / "gradebook.csv")}
+    assert set(rows) == {"Élodie D'Arc", "Bob Martin", "Carl Nobody"}
+    assert rows["Élodie D'Arc"]["score"] == "7"
+    assert rows["Bob Martin"]["mse.backward"] == "failed"
+    assert rows["Carl Nobody"]["load"] == "failed"
+    carl = json.loads((tmp_path / "out" / "carl-nobody.json").read_text())
+    assert "rapport.pdf" in carl["checks"][0]["message"]
+
+
+def test_a_hanging_submission_does_not_stall_the_class(tmp_path):
+    from grader.classrun import grade_class
+    from grader.config import GradingConfig
+    from grader.intake import discover
+
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for i in range(3):
+        shutil.copytree(REFERENCE, klass / f"ok{i}")
+    mutate(klass, "stuck", tp1=[("        yhat, y = ctx.saved_tensors\n",
+                                 "        yhat, y = ctx.saved_tensors\n        import time\n        time.sleep(1000)\n")])
+    config = replace(GradingConfig(only=("load", "mse.forward", "mse.backward", "linear.backward")),
+                     check_timeout_s=3)
+    start = time.monotonic()
+    graded = grade_class(discover(klass, tmp_path / "work"), config, tmp_path / "out", jobs=2)
+    assert time.monotonic() - start < 60
+    by_name = {g.submission.student: g.report for g in graded}
+    assert by_name["stuck"].check("mse.backward").status.value == "timeout"
+    assert by_name["stuck"].check("linear.backward").status.value == "passed"
+    for i in range(3):
+        assert by_name[f"ok{i}"].all_passed
+
+
+def test_shards_merged_give_the_same_gradebook_as_one_run(tmp_path):
+    klass = make_class(tmp_path)
+    one = run_cli("check", str(klass), *ONLY, "--out", str(tmp_path / "one"), cwd=tmp_path)
+    assert one.returncode == 0
+    shard_dirs = []
+    for i in (1, 2, 3):
+        out = tmp_path / f"shard{i}"
+        proc = run_cli("check", str(klass), *ONLY, "--shard", f"{i}/3", "--out", str(out), cwd=tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        shard_dirs.append(str(out))
+    graded = [p.stem for d in shard_dirs for p in Path(d).glob("*.json") if p.stem != "summary"]
+    assert sorted(graded) == sorted(["alice", "bob", "carol", "template", "ref", "empty-handed"])  # a partition
+    merged = run_cli("merge", *shard_dirs, "--out", str(tmp_path / "merged"), cwd=tmp_path)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert gradebook(tmp_path / "merged" / "gradebook.csv") == gradebook(tmp_path / "one" / "gradebook.csv")
+
+
+def test_class_run_and_single_run_give_the_same_verdicts(tmp_path):
+    klass = make_class(tmp_path)
+    run_cli("check", str(klass), *ONLY, "--out", str(tmp_path / "out"), cwd=tmp_path)
+    single = run_cli("check", str(klass / "carol"), *ONLY, "--json", str(tmp_path / "carol.json"), cwd=tmp_path)
+    assert single.returncode == 1
+    in_class = json.loads((tmp_path / "out" / "carol.json").read_text())
+    alone = json.loads((tmp_path / "carol.json").read_text())
+    assert [(c["id"], c["status"], c["score"]) for c in in_class["checks"]] == \
+        [(c["id"], c["status"], c["score"]) for c in alone["checks"]]
+    assert in_class["environment"]["student_process"] == "forked from a warm launcher"
+
+
+def test_merge_rejects_a_file_that_is_not_a_report(tmp_path):
+    (tmp_path / "x.json").write_text('{"hello": 1}')
+    proc = run_cli("merge", str(tmp_path / "x.json"), "--out", str(tmp_path / "m"), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "not a grader report" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_bad_shard_is_a_usage_error(tmp_path):
+    klass = make_class(tmp_path)
+    proc = run_cli("check", str(klass), "--shard", "4/3", cwd=tmp_path)
+    assert proc.returncode == 2 and "--shard expects I/N" in proc.stdout
