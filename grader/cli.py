@@ -87,7 +87,8 @@ def check(
         _usage_error(console, f"no such folder: {path}")
     from grader.intake import is_single_submission
 
-    if class_mode or shard or path.suffix.lower() == ".zip" or (path.is_dir() and not is_single_submission(path)):
+    if class_mode or shard or path.suffix.lower() == ".zip" or (
+            path.is_dir() and not is_single_submission(path) and _has_students(path)):
         config = _config(console, seed, strict_mse, only, data, points)
         raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out,
                                       jobs, shard))
@@ -97,6 +98,12 @@ def check(
     report_path = json_path or DEFAULT_REPORT_DIR / f"{path.resolve().name}.json"
     code = _grade_and_report(console, path, config, report_path, fail_under)
     raise typer.Exit(code)
+
+
+def _has_students(path: Path) -> bool:
+    """A folder with sub-folders or zips is a class; one with only loose files is a (bad) submission."""
+    return any((p.is_dir() and not p.name.startswith((".", "__"))) or p.suffix.lower() == ".zip"
+               for p in path.iterdir())
 
 
 def _config(console: Console, seed: int, strict_mse: bool, only: List[str], data: Optional[Path],
@@ -153,8 +160,10 @@ def _class_outputs(console: Console, graded, summary_path: Path, out: Path) -> i
     from grader.classsummary import summarize
     from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
 
-    summary = summarize([(g.submission.student, g.report, str(g.report_path) if g.report_path else None,
-                          g.problem) for g in graded])
+    names = [g.submission.student for g in graded]
+    rows = [(name if names.count(name) == 1 else f"{name} ({g.submission.slug})", g.report,
+             str(g.report_path) if g.report_path else None, g.problem) for name, g in zip(names, graded)]
+    summary = summarize(rows)
     render_class_table(summary, console)
     write_gradebook_csv(summary, out / "gradebook.csv")
     write_summary_json(summary, summary_path)
