@@ -83,6 +83,7 @@ class StudentSession:
         self.load_info: LoadInfo | None = None
         self.failures: dict[str, StudentFailure] = {}
         self.restarts = 0
+        self._load_started = 0.0
 
     def __enter__(self) -> "StudentSession":
         return self
