@@ -114,3 +114,10 @@ def test_output_floods_do_not_reach_the_report(make_submission):
                                 "        q = yhat.shape[0]\n        print('passed ' * 100000)\n        return")])
     report = grade(sub, "load", "mse.forward")
     assert statuses(report) == {"load": "passed", "mse.forward": "passed"}
+
+
+def test_hard_exit_at_import_is_a_load_error_that_names_the_file(make_submission, launcher):
+    sub = make_submission(tp1_descente=[("import torch\n", "import torch\nimport os\nos._exit(0)\n")])
+    report = grade(sub, "load", "mse.forward", "descent.manual", launcher=launcher)
+    assert statuses(report) == {"load": "error", "mse.forward": "passed", "descent.manual": "skipped"}
+    assert "while importing tp1_descente.py" in report.check("load").message

@@ -6,7 +6,7 @@ import difflib
 from typing import Any
 
 from grader.checks.base import CheckContext, Outcome, check
-from grader.sandbox.errors import StudentFailure, StudentTimeout
+from grader.sandbox.errors import StudentCrash, StudentFailure, StudentTimeout
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "tp1": ("Context", "MSE", "Linear", "mse", "linear"),
@@ -74,4 +74,7 @@ def raise_failure(module: str, failure: StudentFailure, ctx: CheckContext) -> No
     if isinstance(failure, StudentTimeout):
         raise StudentTimeout(ctx.config.load_timeout_s, f"importing {module}.py (code that trains or plots at "
                              "import time? put it under if __name__ == '__main__':)")
+    if isinstance(failure, StudentCrash):
+        raise StudentCrash(f"{failure.reason} while importing {module}.py (an exit or a crash at import time)",
+                           failure.returncode, failure.output_tail)
     raise failure
