@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
 
-from grader.config import GradingConfig
 from grader import data as housing
+from grader.config import GradingConfig
 
 TRAINING_FILES = ("x_train", "y_train", "x_test", "y_test")
+
+
+@functools.lru_cache(maxsize=4)
+def _load_and_split(data_path: str | None, split_seed: int, test_fraction: float):
+    """Loaded once per process: a class run grades every student on the same split."""
+    source = housing.find_data(data_path)
+    X, y = housing.load_raw(source)
+    split = housing.prepare(X, y, seed=split_seed, test_fraction=test_fraction, source=source)
+    return split, housing.closed_form(split)
 
 
 def prepare_training_data(config: GradingConfig, workdir: Path):
     """Returns ``((split, optimum), None, source)``, or ``(None, reason, None)`` when there is no data."""
     try:
-        source = housing.find_data(config.data_path)
-        X, y = housing.load_raw(source)
+        split, optimum = _load_and_split(config.data_path, config.split_seed, config.test_fraction)
     except (housing.DataNotFound, housing.DataError) as exc:
         return None, str(exc), None
-    split = housing.prepare(X, y, seed=config.split_seed, test_fraction=config.test_fraction, source=source)
-    optimum = housing.closed_form(split)
     for name in TRAINING_FILES:
-        np.save(workdir / f"{name}.npy", np.ascontiguousarray(getattr(split, name)), allow_pickle=False)
-    return (split, optimum), None, source.describe()
+        np.save(workdir / f"{name}.npy", getattr(split, name), allow_pickle=False)
+    return (split, optimum), None, split.source.describe()
