@@ -126,7 +126,7 @@ def not_a_submission_report(path: Path, problem: str, config: GradingConfig,
 
 
 def run_check(spec, session: StudentSession, config: GradingConfig, load_info, data, data_problem) -> CheckResult:
-    from grader.checks.base import CheckContext, Skip
+    from grader.checks.base import CheckContext
     from grader.sandbox.student import Student
 
     points = float(config.points.get(spec.id, 0))
@@ -148,7 +148,7 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
     try:
         if spec.id != "load":
             session.ensure_running()
-        ctx = CheckContext(Student(session, limit), config, load_info, spec.id, data, session.workdir)
+        ctx = CheckContext(Student(session, limit), config, load_info, spec.id, data)
         outcome = spec.fn(ctx)
         status = Status.PASSED if outcome.passed else Status.FAILED
         return result(status, outcome.message, outcome.details, tuple(outcome.hints))
@@ -162,8 +162,6 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
         return result(Status.ERROR, f"the student process crashed: {exc.reason}", details)
     except StudentFailure as exc:  # pragma: no cover - every failure is one of the above
         return result(Status.ERROR, str(exc))
-    except Skip as exc:
-        return result(Status.SKIPPED, f"skipped: {exc}")
     except Exception as exc:  # a bug of the grader: keep the report, flag it, exit 3
         return result(Status.ERROR, f"internal error of the grader in this check: {type(exc).__name__}: {exc}",
                       {"internal_error": True, "traceback": traceback.format_exc().splitlines()[-12:]})

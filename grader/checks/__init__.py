@@ -3,9 +3,9 @@
 Importing this package registers them in :data:`REGISTRY`.
 """
 
-from grader.checks.base import REGISTRY, CheckContext, CheckSpec, Outcome, Skip, check
+from grader.checks.base import REGISTRY, CheckContext, CheckSpec, Outcome, check
 from grader.checks import load, mse, linear, context, descent, train  # noqa: F401,E402  (registration)
 
 CHECK_IDS = tuple(spec.id for spec in REGISTRY)
 
-__all__ = ["REGISTRY", "CHECK_IDS", "CheckContext", "CheckSpec", "Outcome", "Skip", "check"]
+__all__ = ["REGISTRY", "CHECK_IDS", "CheckContext", "CheckSpec", "Outcome", "check"]

@@ -31,18 +31,13 @@ class Outcome:
     hints: list[str] = field(default_factory=list)
 
 
-class Skip(Exception):
-    """Raised by a check when it cannot run for a reason that is not the student's code."""
-
-
 @dataclass
 class CheckContext:
     student: Student
     config: GradingConfig
     load: LoadInfo
     check_id: str
-    data: Any = None  # grader.data.HousingSplit for the training checks
-    workdir: Any = None
+    data: Any = None  # (grader.data.HousingSplit, grader.data.Optimum) for the training checks
 
     def generator(self, salt: str = "") -> torch.Generator:
         """A torch generator seeded from the run seed and the check id (stable across runs)."""

@@ -210,8 +210,6 @@ class Session:
         return handle
 
     def resolve(self, ref):
-        if "handle" in ref:
-            return self.handles[ref["handle"]]
         module_name, _, rest = ref["path"].partition(".")
         obj = self.modules[module_name]
         for part in rest.split(".") if rest else []:
@@ -263,10 +261,6 @@ class Session:
         grad_outputs = self.decode(msg["grad_outputs"])
         grads = torch.autograd.grad(outputs, inputs, grad_outputs, allow_unused=True, retain_graph=True)
         return {"value": _encode(list(grads))}
-
-    def op_release(self, msg, emit):
-        self.handles.clear()
-        return {}
 
 
 def _warm_up_autograd(torch) -> None:

@@ -126,13 +126,11 @@ class Student:
                                        "seed": seed}, doing=f"calling {_short(path)}")
         return decode(reply.get("value") if isinstance(reply, dict) else None)
 
-    def call_keep(self, path: str | Handle, *args: Any, seed: int | None = None) -> tuple[Any, Handle]:
+    def call_keep(self, path: str, *args: Any, seed: int | None = None) -> tuple[Any, Handle]:
         """Like :meth:`call` but the result also stays in the student process as a handle."""
-        fn = {"handle": path.id} if isinstance(path, Handle) else {"path": path}
-        label = path.description if isinstance(path, Handle) else _short(path)
-        reply = self._request("call", {"fn": fn, "args": [encode(a) for a in args], "seed": seed,
-                                       "keep": True}, doing=f"calling {label}")
-        return decode(reply.get("value")), Handle(int(reply["handle"]), label)
+        reply = self._request("call", {"fn": {"path": path}, "args": [encode(a) for a in args], "seed": seed,
+                                       "keep": True}, doing=f"calling {_short(path)}")
+        return decode(reply.get("value")), Handle(int(reply["handle"]), _short(path))
 
     def new(self, path: str, *args: Any) -> Handle:
         """Create an object (e.g. ``tp1.Context``) that stays in the student process."""
@@ -149,9 +147,6 @@ class Student:
         reply = self._request("grad", {"outputs": encode(outputs), "inputs": [encode(h) for h in inputs],
                                        "grad_outputs": encode(grad_outputs)}, doing="running backward")
         return decode(reply.get("value"))
-
-    def release(self) -> None:
-        self._request("release", {}, doing="releasing objects")
 
 
 def _short(path: str) -> str:
