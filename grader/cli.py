@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from contextlib import nullcontext
 from pathlib import Path
 from typing import List, Optional
 
@@ -157,22 +158,27 @@ def _run_with_progress(console, submissions, config, out, workers, grade_class):
 
 
 def _class_outputs(console: Console, graded, summary_path: Path, out: Path) -> int:
-    from grader.classsummary import summarize
-    from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
-
     names = [g.submission.student for g in graded]
     rows = [(name if names.count(name) == 1 else f"{name} ({g.submission.slug})", g.report,
              str(g.report_path) if g.report_path else None, g.problem) for name, g in zip(names, graded)]
-    summary = summarize(rows)
-    render_class_table(summary, console)
-    write_gradebook_csv(summary, out / "gradebook.csv")
-    write_summary_json(summary, summary_path)
-    console.print(f"Reports: {out}/ (one JSON per student), gradebook: {out / 'gradebook.csv'}, "
-                  f"summary: {summary_path}")
+    _write_class_outputs(console, rows, summary_path, out)
+    console.print(f"Per-student JSON reports: {out}/")
     failures = [g for g in graded if g.report is None]
     for g in failures:
         console.print(f"[bold red]grader failed on {g.submission.student}:[/] {g.problem}", highlight=False)
     return EXIT_INTERNAL if failures else EXIT_OK
+
+
+def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path) -> None:
+    """Class table, gradebook and summary: the same for a class run and for `grader merge`."""
+    from grader.classsummary import summarize
+    from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
+
+    summary = summarize(rows)
+    render_class_table(summary, console)
+    write_gradebook_csv(summary, out / "gradebook.csv")
+    write_summary_json(summary, summary_path)
+    console.print(f"gradebook: {out / 'gradebook.csv'}, summary: {summary_path}")
 
 
 def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,
@@ -182,7 +188,7 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
 
     usage_problem = None
     try:
-        with console.status(f"grading {path} …", spinner="dots") if console.is_terminal else _nullcontext():
+        with console.status(f"grading {path} …", spinner="dots") if console.is_terminal else nullcontext():
             report = grade(path, config)
     except NotASubmission as exc:
         usage_problem = f"not a submission: {exc}"
@@ -211,14 +217,6 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
     if fail_under is not None:
         return EXIT_OK if report.score >= fail_under else EXIT_FAILED
     return EXIT_OK if report.all_passed else EXIT_FAILED
-
-
-class _nullcontext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 @app.command()
@@ -253,14 +251,7 @@ def merge(
             _usage_error(console, f"{file}: student {report.submission.name!r} already read from {seen[report.submission.name]}")
         seen[report.submission.name] = file
         rows.append((report.submission.name, report, str(file), None))
-    from grader.classsummary import summarize
-    from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
-
-    summary = summarize(rows)
-    render_class_table(summary, console)
-    write_gradebook_csv(summary, out / "gradebook.csv")
-    write_summary_json(summary, json_path or out / "summary.json")
-    console.print(f"gradebook: {out / 'gradebook.csv'}, summary: {json_path or out / 'summary.json'}")
+    _write_class_outputs(console, rows, json_path or out / "summary.json", out)
 
 
 @app.command("checks")
