@@ -106,12 +106,10 @@ each, ~+0.9 s: set the SGD time limit with that in mind (e.g. 10x the 1.9 s medi
 from __future__ import annotations
 
 import argparse
-import functools
 import math
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,6 +119,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from grader import data as gd  # noqa: E402
+from student_loops import Variant, all_variants  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------
@@ -148,163 +147,6 @@ RECOMMENDED: dict[str, LoopConfig] = {
 #: train and test parts against the full-train optimum.
 SGD_SUBSAMPLE = LoopConfig("sgd", epsilon=0.003, n_epochs=1, batch_size=None, rel_margin=0.25, train_rows=8000)
 SPLIT_SEED = 0
-
-
-# ---------------------------------------------------------------------------------------
-# Student-style loops: correct and typically wrong. Written the way students write them
-# (autograd, update under torch.no_grad(), grads zeroed), with per-epoch train/test losses.
-# ---------------------------------------------------------------------------------------
-
-Result = tuple[torch.Tensor, torch.Tensor, list[float], list[float]]
-
-
-def _init(w_init: str, b_init: str) -> tuple[torch.Tensor, torch.Tensor]:
-    w = torch.randn(8, 1) if w_init == "randn" else torch.zeros(8, 1)
-    b = torch.randn(1) if b_init == "randn" else torch.zeros(1)
-    return w.requires_grad_(), b.requires_grad_()
-
-
-def _mse(yhat: torch.Tensor, y: torch.Tensor, form: str) -> torch.Tensor:
-    if form == "lab":  # the lab's 1/q ||Ŷ - Y||²
-        return torch.sum((yhat - y) ** 2) / y.shape[0]
-    if form == "sum":  # forgot the 1/q: the step is q times too large
-        return torch.sum((yhat - y) ** 2)
-    return ((yhat - y) ** 2).mean()
-
-
-def _epoch_losses(x_train, y_train, x_test, y_test, w, b, train_losses, test_losses, form) -> None:
-    with torch.no_grad():
-        train_losses.append(_mse(x_train @ w + b, y_train, form).item())
-        test_losses.append(_mse(x_test @ w + b, y_test, form).item())
-
-
-def _step(w, b, epsilon, bug: str | None) -> None:
-    """The update, and the ways students get it wrong."""
-    with torch.no_grad():
-        if bug == "wrong_sign":
-            w += epsilon * w.grad
-            b += epsilon * b.grad
-        elif bug == "update_copy":  # e.g. w2 = w.clone(); w2 -= ...; the parameters never move
-            w2, b2 = w.clone(), b.clone()
-            w2 -= epsilon * w.grad
-            b2 -= epsilon * b.grad
-        elif bug == "bias_frozen":  # only w is updated
-            w -= epsilon * w.grad
-        else:
-            w -= epsilon * w.grad
-            b -= epsilon * b.grad
-    if bug not in ("no_zero_grad", "zero_grad_per_epoch"):
-        w.grad.zero_()
-        b.grad.zero_()
-
-
-def descente_batch(
-    x_train, y_train, x_test, y_test, epsilon, n_epochs, *,
-    w_init="randn", b_init="zeros", form="mean", bug=None,
-) -> Result:
-    w, b = _init(w_init, b_init)
-    train_losses: list[float] = []
-    test_losses: list[float] = []
-    for _ in range(n_epochs):
-        loss = _mse(x_train @ w + b, y_train, form)
-        loss.backward()
-        _step(w, b, epsilon, bug)
-        _epoch_losses(x_train, y_train, x_test, y_test, w, b, train_losses, test_losses, form)
-    return w, b, train_losses, test_losses
-
-
-def descente_stochastique(
-    x_train, y_train, x_test, y_test, epsilon, n_epochs, *,
-    w_init="randn", b_init="zeros", form="mean", shuffle=True, bug=None, style="slice",
-) -> Result:
-    w, b = _init(w_init, b_init)
-    train_losses: list[float] = []
-    test_losses: list[float] = []
-    n = x_train.shape[0]
-    for _ in range(n_epochs):
-        order = torch.randperm(n) if shuffle else torch.arange(n)
-        if style == "row":  # for i in torch.randperm(n): x_train[i] -- tensor indices, (8,) rows
-            for i in order:
-                loss = _mse(x_train[i] @ w + b, y_train[i], form)
-                loss.backward()
-                _step(w, b, epsilon, bug)
-        else:
-            for i in order.tolist():
-                loss = _mse(x_train[i : i + 1] @ w + b, y_train[i : i + 1], form)
-                loss.backward()
-                _step(w, b, epsilon, bug)
-        if bug == "zero_grad_per_epoch":
-            w.grad.zero_()
-            b.grad.zero_()
-        _epoch_losses(x_train, y_train, x_test, y_test, w, b, train_losses, test_losses, form)
-    return w, b, train_losses, test_losses
-
-
-def descente_minibatch(
-    x_train, y_train, x_test, y_test, epsilon, n_epochs, batch_size, *,
-    w_init="randn", b_init="zeros", form="mean", shuffle=True, bug=None,
-) -> Result:
-    w, b = _init(w_init, b_init)
-    train_losses: list[float] = []
-    test_losses: list[float] = []
-    n = x_train.shape[0]
-    for _ in range(n_epochs):
-        order = torch.randperm(n) if shuffle else torch.arange(n)
-        for start in range(0, n, batch_size):
-            idx = order[start : start + batch_size]
-            loss = _mse(x_train[idx] @ w + b, y_train[idx], form)
-            loss.backward()
-            _step(w, b, epsilon, bug)
-            if bug == "first_batch_only":  # e.g. a `return`/`break` indented one level too deep
-                break
-        if bug == "zero_grad_per_epoch":
-            w.grad.zero_()
-            b.grad.zero_()
-        _epoch_losses(x_train, y_train, x_test, y_test, w, b, train_losses, test_losses, form)
-    return w, b, train_losses, test_losses
-
-
-@dataclass(frozen=True)
-class Variant:
-    loop: str
-    name: str
-    correct: bool
-    fn: Callable[..., Result]
-
-
-def _variants() -> list[Variant]:
-    out: list[Variant] = []
-    p = functools.partial
-    for loop, fn in (
-        ("batch", descente_batch),
-        ("sgd", descente_stochastique),
-        ("minibatch", descente_minibatch),
-    ):
-        out += [
-            Variant(loop, "w randn, b 0", True, p(fn)),
-            Variant(loop, "w randn, b randn, 1/q sum", True, p(fn, b_init="randn", form="lab")),
-            Variant(loop, "w 0, b 0", True, p(fn, w_init="zeros")),
-        ]
-        if loop != "batch":
-            out.append(Variant(loop, "no shuffling", True, p(fn, shuffle=False)))
-        if loop == "sgd":
-            out.append(Variant(loop, "tensor index, rows x_train[i]", True, p(fn, style="row")))
-        out += [
-            Variant(loop, "BUG grads never zeroed", False, p(fn, bug="no_zero_grad")),
-            Variant(loop, "BUG wrong sign", False, p(fn, bug="wrong_sign")),
-            Variant(loop, "BUG update on a copy", False, p(fn, bug="update_copy")),
-            Variant(loop, "BUG bias never updated", False, p(fn, bug="bias_frozen")),
-        ]
-        if loop != "sgd":  # with q = 1 the sum is the mean: not a bug for SGD
-            out.append(Variant(loop, "BUG loss summed, not divided by q", False, p(fn, form="sum")))
-        if loop != "batch":
-            out.append(Variant(loop, "BUG grads zeroed once per epoch", False, p(fn, bug="zero_grad_per_epoch")))
-        if loop == "minibatch":
-            out.append(Variant(loop, "BUG first batch only", False, p(fn, bug="first_batch_only")))
-            out.append(
-                Variant(loop, "BUG first batch only, no shuffle", False, p(fn, bug="first_batch_only", shuffle=False))
-            )
-    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -453,7 +295,7 @@ def sweep(split, opt, loop: str, seeds: range, only: str | None = None, train_ro
             (round(r * bs, 6), n, bs) for bs in (32, 64, 128) for r in (0.0005, 0.001, 0.0015) for n in (2, 3, 5, 10)
         ],
     }
-    variants = [v for v in _variants() if v.loop == loop and (only is None or only in v.name)]
+    variants = [v for v in all_variants() if v.loop == loop and (only is None or only in v.name)]
     tensors = tuple(
         torch.from_numpy(np.array(a)) for a in (split.x_train, split.y_train, split.x_test, split.y_test)
     )
@@ -513,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{loop}: epsilon={cfg.epsilon} n_epochs={cfg.n_epochs} batch_size={cfg.batch_size} "
               f"rel_margin={cfg.rel_margin:.0%} train_rows={cfg.train_rows or split.n_train}, "
               f"seeds {seeds.start}..{seeds.stop - 1}")
-        variants = [v for v in _variants() if v.loop == loop and (args.only is None or args.only in v.name)]
+        variants = [v for v in all_variants() if v.loop == loop and (args.only is None or args.only in v.name)]
         runs = study(split, opt, cfg, seeds, variants)
         rows.append(summary_row(cfg, opt, runs))
     print_table(rows, opt)
