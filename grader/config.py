@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Mapping
 
+from grader.sandbox.isolation import Limits
+
 DEFAULT_POINTS: Mapping[str, float] = {
     "load": 0,
     "mse.forward": 2,
@@ -47,6 +49,10 @@ class GradingConfig:
     load_timeout_s: float = 60.0
     check_timeout_s: float = 20.0
     training_timeout_s: float = 120.0
+    submission_timeout_s: float = 900.0  # all checks of one submission; the rest time out past it
+    # Sandbox: "auto" (strongest that works), "bwrap", "unshare" or "none"; resource limits of the student process.
+    sandbox: str = "auto"
+    limits: Limits = Limits()
     # descent.manual: the lab's setting, x (50, 13), y (50, 3).
     descent_epsilon: float = 0.05
     descent_n_iter: int = 500

@@ -22,6 +22,7 @@ from grader import __version__
 from grader.config import GradingConfig
 from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport
 from grader.sandbox.errors import StudentCrash, StudentError, StudentFailure, StudentTimeout
+from grader.sandbox.isolation import Sandbox, make_sandbox
 from grader.sandbox.session import MODULES, StudentSession
 
 MAX_HASHED_FILES = 200
@@ -62,7 +63,9 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
     started_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     root = find_submission_root(submission)
-    with StudentSession(root, config.load_timeout_s, launcher) as session:
+    sandbox = make_sandbox(config.sandbox, config.limits)
+    deadline = time.monotonic() + config.submission_timeout_s
+    with StudentSession(root, config.load_timeout_s, launcher, sandbox) as session:
         session.begin_load()  # the student process imports torch while this one does too
         from grader.checks import REGISTRY  # imports torch
         from grader.checks.gradcheck import warm_up
@@ -80,7 +83,7 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
                    "waiting_for_student_import": round(time.perf_counter() - t_load, 3)}
         results = []
         for spec in specs:
-            result = run_check(spec, session, config, load_info, data, data_problem)
+            result = run_check(spec, session, config, load_info, data, data_problem, deadline)
             results.append(result)
             if on_result:
                 on_result(result)
@@ -91,7 +94,7 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
         submission=SubmissionInfo(str(submission), name or submission.resolve().name, file_hashes(root)),
         started_at=started_at,
         duration_s=round(time.perf_counter() - t0, 3),
-        environment={**environment(config, data_source, data_problem, restarts), "timings_s": timings,
+        environment={**environment(config, data_source, data_problem, restarts, sandbox), "timings_s": timings,
                      "student_process": "forked from a warm launcher" if launcher else "fresh interpreter"},
         checks=tuple(results),
         warnings=warnings,
@@ -125,7 +128,8 @@ def not_a_submission_report(path: Path, problem: str, config: GradingConfig,
     )
 
 
-def run_check(spec, session: StudentSession, config: GradingConfig, load_info, data, data_problem) -> CheckResult:
+def run_check(spec, session: StudentSession, config: GradingConfig, load_info, data, data_problem,
+              deadline: float | None = None) -> CheckResult:
     from grader.checks.base import CheckContext
     from grader.sandbox.student import Student
 
@@ -145,6 +149,12 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
     if spec.needs_data and data is None:
         return result(Status.SKIPPED, f"skipped: {data_problem}", {"prerequisites": ["data"]})
     limit = spec.timeout_s(config)
+    if deadline is not None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return result(Status.TIMEOUT, f"not run: the submission's time limit ({config.submission_timeout_s:g} s)"
+                                          " was used up by the earlier checks", {"limit_s": 0.0})
+        limit = min(limit, remaining)
     try:
         if spec.id != "load":
             session.ensure_running()
@@ -167,7 +177,8 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
                       {"internal_error": True, "traceback": traceback.format_exc().splitlines()[-12:]})
 
 
-def environment(config: GradingConfig, data_source, data_problem, restarts: int) -> dict[str, Any]:
+def environment(config: GradingConfig, data_source, data_problem, restarts: int,
+                sandbox: Sandbox | None = None) -> dict[str, Any]:
     import numpy
     import torch
 
@@ -177,13 +188,14 @@ def environment(config: GradingConfig, data_source, data_problem, restarts: int)
         "numpy": numpy.__version__,
         "platform": platform.platform(),
         "executable": sys.executable,
-        "sandbox": "none",
+        "sandbox": sandbox.level if sandbox else "none",
+        "sandbox_details": sandbox.describe() if sandbox else None,
         "seeds": {"seed": config.seed, "split_seed": config.split_seed},
         "data_source": data_source,
         "data_problem": data_problem,
         "strict_mse": config.strict_mse,
         "time_limits_s": {"load": config.load_timeout_s, "check": config.check_timeout_s,
-                          "training": config.training_timeout_s},
+                          "training": config.training_timeout_s, "submission": config.submission_timeout_s},
         "student_process_restarts": restarts,
         "modules": list(MODULES),
     }

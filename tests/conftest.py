@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import sys
+import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -61,19 +65,41 @@ def housing_available() -> bool:
     return SHARED_DATA.is_file()
 
 
-def child_processes_of_grader(except_pids: set[int] = frozenset()) -> list[str]:
-    """Command lines of live student processes on this machine (fresh ones run child.py; those forked
-    by the warm launcher keep zygote.py's command line), except ``except_pids``."""
+# Every temporary folder of this test session (the student processes' copies among them) lives under
+# SESSION_TMP, so that processes left behind by *these* tests can be told from other graders on the machine.
+SESSION_TMP = Path(tempfile.mkdtemp(prefix=f"grader-tests-{os.getpid()}-"))
+os.environ["TMPDIR"] = str(SESSION_TMP)
+tempfile.tempdir = None
+atexit.register(shutil.rmtree, SESSION_TMP, ignore_errors=True)
+
+
+def child_processes_of_grader(except_pids: set[int] = frozenset(), settle_s: float = 3.0) -> list[str]:
+    """Student processes still alive ``settle_s`` seconds after the grader killed them (a process killed
+    with its PID namespace takes a moment to go)."""
+    deadline = time.monotonic() + settle_s
+    while True:
+        found = _student_processes(except_pids)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def _student_processes(except_pids: set[int]) -> list[str]:
+    """Command lines of live processes started for a student by this test session: their command line
+    or working folder is in SESSION_TMP (those forked by the warm launcher keep zygote.py's command line
+    but work in the copy), except ``except_pids``."""
     found = []
     for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) in except_pids:
+        if not proc.name.isdigit() or int(proc.name) in except_pids or int(proc.name) == os.getpid():
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             state = (proc / "stat").read_text().split()[2]
+            cwd = os.readlink(proc / "cwd")
         except OSError:
             continue
-        if ("grader/sandbox/child.py" in cmdline or "grader/sandbox/zygote.py" in cmdline) and state != "Z":
+        student = str(SESSION_TMP) in cmdline or cwd.startswith(str(SESSION_TMP))
+        if student and state != "Z":
             found.append(cmdline)
     return found
 

@@ -360,8 +360,23 @@ def main() -> None:
     parser.add_argument("--resp", type=int, required=True)
     parser.add_argument("--submission", required=True)
     parser.add_argument("--workdir", required=True)
+    parser.add_argument("--limits", default=None)
+    parser.add_argument("--drop-uid", type=int, default=None)
+    parser.add_argument("--hide", action="append", default=[])
     opts = parser.parse_args()
+    load_confine().confine(opts.hide, opts.drop_uid, load_confine().parse_limits(opts.limits))
     serve(opts.req, opts.resp, opts.submission, opts.workdir)
+
+
+def load_confine():
+    """``confine.py`` from this script's folder (``-I`` keeps that folder off ``sys.path``)."""
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "confine.py")
+    spec = importlib.util.spec_from_file_location("grader_student_confine", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 if __name__ == "__main__":

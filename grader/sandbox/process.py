@@ -16,12 +16,12 @@ import os
 import select
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any, Callable
 
 from grader.sandbox.errors import StudentCrash, StudentError, StudentTimeout
+from grader.sandbox.isolation import Sandbox
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
 MAX_REPLY_BYTES = 64 * 1024 * 1024
@@ -51,10 +51,13 @@ def child_environment() -> dict[str, str]:
 class StudentProcess:
     """One student process. Not thread-safe; one request at a time."""
 
-    def __init__(self, submission_dir: Path, workdir: Path, launcher=None):
+    def __init__(self, submission_dir: Path, workdir: Path, launcher=None, sandbox: Sandbox | None = None,
+                 child_script: Path = CHILD_SCRIPT):
         self.submission_dir = submission_dir
         self.workdir = workdir
         self.launcher = launcher  # a WarmLauncher (class runs): fork from a warm process instead
+        self.sandbox = sandbox or Sandbox("none")
+        self.child_script = child_script
         self.proc: subprocess.Popen | None = None
         self.pid: int | None = None
         self._resp_fd: int | None = None
@@ -66,8 +69,9 @@ class StudentProcess:
 
     # ------------------------------------------------------------ lifecycle
     def command(self, req_fd: int, resp_fd: int) -> list[str]:
-        return [sys.executable, "-I", str(CHILD_SCRIPT), "--req", str(req_fd), "--resp", str(resp_fd),
-                "--submission", str(self.submission_dir), "--workdir", str(self.workdir)]
+        args = ["--req", str(req_fd), "--resp", str(resp_fd), "--submission", str(self.submission_dir),
+                "--workdir", str(self.workdir)]
+        return self.sandbox.command(self.child_script, args, self.submission_dir, self.workdir)
 
     def start(self) -> None:
         req_r, req_w = os.pipe()

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from grader.sandbox import isolation
 from grader.sandbox.errors import StudentCrash, StudentFailure
+from grader.sandbox.isolation import Sandbox
 from grader.sandbox.process import StudentProcess
 
 # Files a submission is made of, in the order they are imported.
@@ -68,16 +70,19 @@ def _copy_submission(src: Path, dst: Path) -> None:
 class StudentSession:
     """Owns the student process for one submission; restarts it after a crash or timeout."""
 
-    def __init__(self, submission: Path, load_timeout_s: float, launcher=None):
+    def __init__(self, submission: Path, load_timeout_s: float, launcher=None, sandbox: Sandbox | None = None):
         self.submission = submission
         self.launcher = launcher
         self.load_timeout_s = load_timeout_s
+        self.sandbox = sandbox or Sandbox("none")
         self._tmp = tempfile.TemporaryDirectory(prefix="grader-")
         root = Path(self._tmp.name)
         self.copy_dir = root / "submission"
         self.workdir = root / "work"
         self.workdir.mkdir()
         _copy_submission(submission, self.copy_dir)
+        self.child_script = isolation.install_runtime(self.workdir)
+        isolation.prepare_folders(root, self.copy_dir, self.workdir, self.sandbox.uid)
         self.present = tuple(m for m in MODULES if (self.copy_dir / f"{m}.py").is_file())
         self.process: StudentProcess | None = None
         self.load_info: LoadInfo | None = None
@@ -94,6 +99,7 @@ class StudentSession:
     def close(self) -> None:
         if self.process is not None:
             self.process.close()
+        isolation.UIDS.release(self.sandbox.uid)
         self._tmp.cleanup()
 
     # ------------------------------------------------------------ loading
@@ -102,7 +108,7 @@ class StudentSession:
         self._start_and_send_load()
 
     def _start_and_send_load(self) -> None:
-        self.process = StudentProcess(self.copy_dir, self.workdir, self.launcher)
+        self.process = StudentProcess(self.copy_dir, self.workdir, self.launcher, self.sandbox, self.child_script)
         self.process.start()
         self.process.send("load", {"modules": list(self.loadable)})
         self._load_started = time.monotonic()
@@ -164,7 +170,7 @@ class StudentSession:
         if self.process is not None:
             self.process.close()
         self.restarts += 1
-        self.process = StudentProcess(self.copy_dir, self.workdir, self.launcher)
+        self.process = StudentProcess(self.copy_dir, self.workdir, self.launcher, self.sandbox, self.child_script)
         self.process.start()
         try:
             self.process.request("load", {"modules": list(self.loadable)}, self.load_timeout_s,

@@ -1,0 +1,126 @@
+"""Confinement applied by the student process to itself before any student code runs.
+
+Standalone (standard library only): ``child.py`` and ``zygote.py`` load it by
+path from the work folder. In order:
+
+1. hide the given paths under empty, read-only tmpfs mounts (``unshare``
+   level: the process is root of its own mount namespace at that point);
+2. drop to the dedicated uid/gid when one is given (the grader runs as root),
+   then empty every capability set (a student left as uid 0 is root without
+   powers: it cannot undo the mounts of step 1);
+3. set ``PR_SET_NO_NEW_PRIVS`` so no set-uid program can give privileges back;
+4. set the resource limits: address space, CPU seconds, file size, open
+   files, no core dumps, processes (counted per uid: enforced only when the
+   process does not run as root).
+
+Failures of 1 and 2 are fatal (the process exits with code 97 before the
+submission is imported): a sandbox that silently did not apply is worse than
+none.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+import sys
+
+PR_SET_NO_NEW_PRIVS = 38
+PR_CAPBSET_DROP = 24
+PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RDONLY = 2, 4, 8, 1
+CONFINE_FAILED = 97
+
+
+def parse_limits(text: str | None) -> dict[str, int]:
+    if not text:
+        return {}
+    names = ("address_space_mb", "cpu_s", "file_size_mb", "open_files", "processes")
+    return dict(zip(names, (int(x) for x in text.split(","))))
+
+
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def hide(paths: list[str]) -> None:
+    libc = _libc()
+    for path in paths:
+        if not os.path.isdir(path):
+            continue
+        flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY
+        if libc.mount(b"tmpfs", path.encode(), b"tmpfs", flags, b"size=4k,mode=000") != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"cannot hide {path}: {os.strerror(err)}")
+
+
+def drop_privileges(uid: int) -> None:
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    if os.getuid() == 0 or os.geteuid() == 0:  # pragma: no cover - setuid always takes effect
+        raise OSError("still root after setuid")
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def drop_capabilities() -> None:
+    """Empty the bounding, ambient, effective, permitted and inheritable sets (root without powers)."""
+    libc = _libc()
+    for cap in range(64):
+        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)  # EINVAL past the last capability: ignored
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    if libc.capset(ctypes.byref(header), data) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"cannot drop capabilities: {os.strerror(err)}")
+
+
+def no_new_privs() -> None:
+    _libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+
+def set_limits(limits: dict[str, int]) -> None:
+    mb = 1024 * 1024
+    table = [
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_AS, limits.get("address_space_mb", 0) * mb),
+        (resource.RLIMIT_CPU, limits.get("cpu_s", 0)),
+        (resource.RLIMIT_FSIZE, limits.get("file_size_mb", 0) * mb),
+        (resource.RLIMIT_NOFILE, limits.get("open_files", 0)),
+        (resource.RLIMIT_NPROC, limits.get("processes", 0)),
+    ]
+    for which, value in table:
+        if value or which == resource.RLIMIT_CORE:
+            try:
+                resource.setrlimit(which, (value, value))
+            except (ValueError, OSError):
+                soft, hard = resource.getrlimit(which)  # cannot raise above the hard limit: lower only
+                if hard == resource.RLIM_INFINITY or value < hard:
+                    resource.setrlimit(which, (min(value, hard) if hard != resource.RLIM_INFINITY else value,
+                                               hard))
+
+
+def confine(hidden: list[str], uid: int | None, limits: dict[str, int]) -> None:
+    try:
+        if hidden:
+            hide(hidden)
+        if uid is not None:
+            drop_privileges(uid)
+        drop_capabilities()
+        no_new_privs()
+        set_limits(limits)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the file-size cap, writes fail instead of killing
+    except Exception as exc:  # noqa: BLE001 - report and stop before any student code
+        sys.stderr.write(f"grader sandbox: confinement failed: {exc}\n")
+        sys.stderr.flush()
+        os._exit(CONFINE_FAILED)
