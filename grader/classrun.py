@@ -77,13 +77,15 @@ def grade_class(submissions: Sequence[Submission], config: GradingConfig, out_di
     """
     import torch
 
+    from grader.sandbox.isolation import resolve_level
     from grader.sandbox.launcher import LauncherError, WarmLauncher
 
     torch.set_num_threads(1)  # the workers share this process; the student processes do the work
     out_dir.mkdir(parents=True, exist_ok=True)
     results: dict[str, Graded] = {}
     try:
-        launcher = WarmLauncher() if warm and any(not s.problem for s in submissions) else None
+        level = resolve_level(config.sandbox)
+        launcher = WarmLauncher(level) if warm and any(not s.problem for s in submissions) else None
     except LauncherError:
         launcher = None  # each student process then imports torch itself
     try:

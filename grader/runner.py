@@ -63,7 +63,7 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
     started_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     root = find_submission_root(submission)
-    sandbox = make_sandbox(config.sandbox, config.limits)
+    sandbox = make_sandbox(launcher.level if launcher else config.sandbox, config.limits)
     deadline = time.monotonic() + config.submission_timeout_s
     with StudentSession(root, config.load_timeout_s, launcher, sandbox) as session:
         session.begin_load()  # the student process imports torch while this one does too

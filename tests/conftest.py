@@ -73,6 +73,19 @@ tempfile.tempdir = None
 atexit.register(shutil.rmtree, SESSION_TMP, ignore_errors=True)
 
 
+def launcher_pids(launcher) -> set[int]:
+    """The warm launcher's own processes: its process and, when sandboxed, the zygote bwrap started."""
+    pids = {launcher.proc.pid}
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) in pids:
+                if "zygote.py --sock" in (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode():
+                    pids.add(int(proc.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
 def child_processes_of_grader(except_pids: set[int] = frozenset(), settle_s: float = 3.0) -> list[str]:
     """Student processes still alive ``settle_s`` seconds after the grader killed them (a process killed
     with its PID namespace takes a moment to go)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import child_processes_of_grader, grade, statuses
+from conftest import child_processes_of_grader, grade, launcher_pids, statuses
 
 MSE_CHECKS = ("mse.forward", "mse.backward", "mse.gradcheck")
 LINEAR_CHECKS = ("linear.forward", "linear.backward")
@@ -21,9 +21,10 @@ def folder_digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def warm_launcher():
+    from grader.sandbox.isolation import resolve_level
     from grader.sandbox.launcher import WarmLauncher
 
-    with WarmLauncher() as launcher:
+    with WarmLauncher(resolve_level("auto")) as launcher:
         yield launcher
 
 
@@ -46,7 +47,7 @@ def test_infinite_loop_in_backward_times_out_and_the_other_checks_still_run(make
     assert got["mse.forward"] == "passed"
     assert got["linear.forward"] == got["linear.backward"] == "passed"  # a fresh process took over
     assert elapsed < 30
-    assert child_processes_of_grader(except_pids={warm_launcher.proc.pid}) == []
+    assert child_processes_of_grader(except_pids=launcher_pids(warm_launcher)) == []
 
 
 def test_hard_exit_in_forward_is_an_error_of_that_check_only(make_submission, launcher):

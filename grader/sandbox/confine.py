@@ -124,3 +124,37 @@ def confine(hidden: list[str], uid: int | None, limits: dict[str, int]) -> None:
         sys.stderr.write(f"grader sandbox: confinement failed: {exc}\n")
         sys.stderr.flush()
         os._exit(CONFINE_FAILED)
+
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 0x4000, 1 << 18
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def private_namespaces(class_root: str, own_root: str) -> None:
+    """In a process forked by the warm launcher: new mount, PID, network, IPC and UTS namespaces, and a
+    view of ``class_root`` that holds only this submission's folder ``own_root``.
+
+    The next process forked becomes PID 1 of the new PID namespace: when it dies, every process the
+    student started dies with it."""
+    libc = _libc()
+    _check(libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
+    _check(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
+    keep = os.open(own_root, os.O_PATH | os.O_DIRECTORY)  # opened in the new namespace: a valid bind source
+    _check(libc.mount(b"tmpfs", class_root.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=0711"),
+           "hide the other submissions")
+    os.makedirs(own_root, mode=0o711, exist_ok=True)
+    _check(libc.mount(f"/proc/self/fd/{keep}".encode(), own_root.encode(), None, MS_BIND | MS_REC, None),
+           "bind the submission's folder")
+    os.close(keep)
+
+
+def mount_proc() -> None:
+    """In PID 1 of a new PID namespace: a /proc that shows only this namespace's processes."""
+    _check(_libc().mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None), "mount /proc")

@@ -153,7 +153,8 @@ def wrap(level: str, argv: list[str], *, copy_dir: Path | None, workdir: Path | 
          uid: int | None) -> list[str]:
     """The command line that runs ``argv`` at ``level``."""
     if level == "bwrap":
-        return _bwrap(copy_dir, workdir, uid) + ["--"] + argv
+        caps = ("CAP_SETUID", "CAP_SETGID") if uid is not None and os.geteuid() == 0 else ()
+        return _bwrap(rw=[copy_dir], ro=[workdir], caps=caps) + ["--"] + argv
     if level == "unshare":
         user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
         return (["unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc", "--net", "--ipc",
@@ -195,6 +196,11 @@ class Sandbox:
                 "dedicated_uid": self.uid is not None, "limits": self.limits.__dict__.copy(), "note": self.note}
 
 
+def resolve_level(requested: str) -> str:
+    """The level a run asking for ``requested`` (config; "auto" defers to GRADER_SANDBOX) gets here."""
+    return choose_level(requested_level(None if requested == "auto" else requested))[0]
+
+
 def make_sandbox(requested: str, limits: Limits) -> Sandbox:
     """Choose the level (probed once per process) and a dedicated uid where one works."""
     level, note = choose_level(requested_level(None if requested == "auto" else requested))
@@ -207,9 +213,18 @@ def make_sandbox(requested: str, limits: Limits) -> Sandbox:
     return Sandbox(level, limits, uid, note)
 
 
-def _bwrap(copy_dir: Path | None, workdir: Path | None, uid: int | None) -> list[str]:
-    args = ["bwrap", "--die-with-parent", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+def _bwrap(rw: list[Path | None], ro: list[Path | None], *, new_pid: bool = True,
+           caps: tuple[str, ...] = ()) -> list[str]:
+    """bubblewrap's arguments: ``rw`` folders bound read-write, ``ro`` read-only, ``caps`` kept.
+
+    ``new_pid`` False is for the warm launcher, whose children each make their own PID namespace
+    (and whose pids must be the grader's, to be killed by it)."""
+    rw_paths = [str(p) for p in rw if p is not None]
+    ro_paths = [str(p) for p in ro if p is not None]
+    args = ["bwrap", "--die-with-parent", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--hostname", "grader-sandbox"]
+    if new_pid:
+        args += ["--unshare-pid"]
     if os.geteuid() != 0:
         args += ["--unshare-user"]
     args += ["--ro-bind", "/usr", "/usr"]
@@ -222,7 +237,7 @@ def _bwrap(copy_dir: Path | None, workdir: Path | None, uid: int | None) -> list
         args += ["--ro-bind-try", etc, etc]
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     # bwrap creates missing parent folders with mode 0700: make them traversable for the sandbox uid first
-    bound = python_roots() + [str(p) for p in (workdir, copy_dir) if p is not None]
+    bound = python_roots() + ro_paths + rw_paths
     made: list[str] = []
     for path in bound:
         for parent in reversed(Path(path).parents):
@@ -234,14 +249,28 @@ def _bwrap(copy_dir: Path | None, workdir: Path | None, uid: int | None) -> list
     for path in hidden_paths():
         if any(path == r or path.startswith(r + os.sep) for r in python_roots()):
             args += ["--tmpfs", path]  # e.g. a non-editable install of the grader in site-packages
-    if workdir is not None:
-        args += ["--ro-bind", str(workdir), str(workdir)]
-    if copy_dir is not None:
-        args += ["--bind", str(copy_dir), str(copy_dir), "--chdir", "/"]  # child.py enters the copy
-    args += ["--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp", "--cap-drop", "ALL"]
-    if uid is not None and os.geteuid() == 0:
-        args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]  # child.py drops to ``uid`` at once
+    for path in ro_paths:
+        args += ["--ro-bind", path, path]
+    for path in rw_paths:
+        args += ["--bind", path, path]
+    args += ["--chdir", "/", "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp", "--cap-drop", "ALL"]
+    for cap in caps:
+        args += ["--cap-add", cap]  # child.py / zygote.py drop them before any student code runs
     return args
+
+
+def launcher_command(level: str, argv: list[str], class_root: Path) -> list[str] | None:
+    """How to start the warm launcher of a sandboxed class run; None when it cannot be sandboxed here
+    (the class run then starts each student process afresh, sandboxed)."""
+    if level == "none":
+        return list(argv)
+    if os.geteuid() != 0:
+        return None  # its children would need to create namespaces and keep a uid of their own
+    if level == "bwrap":
+        caps = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID")
+        return _bwrap(rw=[class_root], ro=[], new_pid=False, caps=caps) + ["--"] + argv
+    hides = [arg for path in hidden_paths() for arg in ("--hide", path)]
+    return ["unshare", "--mount", "--net", "--ipc", "--uts", "--"] + argv + hides
 
 
 def prepare_folders(root: Path, copy_dir: Path, workdir: Path, uid: int | None) -> None:

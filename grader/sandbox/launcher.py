@@ -8,12 +8,13 @@ import select
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
+from grader.sandbox.isolation import install_runtime, launcher_command
 from grader.sandbox.process import child_environment
 
-ZYGOTE_SCRIPT = Path(__file__).with_name("zygote.py")
 READY_TIMEOUT_S = 120.0
 
 
@@ -22,15 +23,33 @@ class LauncherError(Exception):
 
 
 class WarmLauncher:
-    """Forks student processes from a process that has already imported torch."""
+    """Forks student processes from a process that has already imported torch.
 
-    def __init__(self) -> None:
+    ``level``: the sandbox level of the class run. The launcher then runs in that sandbox, seeing only
+    ``class_root`` (where every submission's temporary folder of the run is made), and each child
+    narrows its view to its own submission (see zygote.py)."""
+
+    def __init__(self, level: str = "none") -> None:
+        self.level = level
+        self._tmp = tempfile.TemporaryDirectory(prefix="grader-class-")
+        self.class_root = Path(self._tmp.name)
+        runtime = self.class_root / "runtime"
+        runtime.mkdir()
+        install_runtime(runtime)
+        os.chmod(self.class_root, 0o711)
+        os.chmod(runtime, 0o755)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        argv = launcher_command(level, [sys.executable, "-I", str(runtime / "zygote.py"), "--sock",
+                                        str(theirs.fileno())], self.class_root)
+        if argv is None:
+            theirs.close()
+            ours.close()
+            self._tmp.cleanup()
+            raise LauncherError(f"no warm launcher in a {level} sandbox when the grader is not root")
         self._sock = ours
         self._lock = threading.Lock()
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(ZYGOTE_SCRIPT), "--sock", str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            argv, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, env=child_environment(), start_new_session=True, close_fds=True)
         theirs.close()
         if not self._wait_readable(READY_TIMEOUT_S) or b"ready" not in self._sock.recv(4096):
@@ -40,9 +59,14 @@ class WarmLauncher:
     def _wait_readable(self, timeout_s: float) -> bool:
         return bool(select.select([self._sock], [], [], timeout_s)[0])
 
-    def spawn(self, submission: Path, workdir: Path, fds: tuple[int, int, int, int]) -> int:
-        """Fork a student process serving ``submission``; returns its pid (also its process group)."""
-        request = json.dumps({"submission": str(submission), "workdir": str(workdir)}).encode()
+    def spawn(self, submission: Path, workdir: Path, fds: tuple[int, int, int, int], uid: int | None = None,
+              limits: dict | None = None) -> int:
+        """Fork a student process serving ``submission``; returns its pid (also its process group).
+
+        ``workdir``'s parent is the submission's own folder in ``class_root``."""
+        request = json.dumps({"submission": str(submission), "workdir": str(workdir), "uid": uid,
+                              "limits": limits or {}, "isolate": self.level != "none",
+                              "class_root": str(self.class_root), "own_root": str(workdir.parent)}).encode()
         with self._lock:
             if self.proc.poll() is not None:
                 raise LauncherError("the warm launcher has stopped")
@@ -65,6 +89,7 @@ class WarmLauncher:
                 except (ProcessLookupError, PermissionError):
                     pass
                 self.proc.wait(timeout=10)
+            self._tmp.cleanup()
 
     def __enter__(self) -> "WarmLauncher":
         return self

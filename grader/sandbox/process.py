@@ -95,7 +95,8 @@ class StudentProcess:
         from grader.sandbox.launcher import LauncherError
 
         try:
-            return self.launcher.spawn(self.submission_dir, self.workdir, (req_r, resp_w, out.fileno(), err.fileno()))
+            return self.launcher.spawn(self.submission_dir, self.workdir, (req_r, resp_w, out.fileno(), err.fileno()),
+                                       self.sandbox.uid, self.sandbox.limits.__dict__.copy())
         except LauncherError:
             self.launcher = None  # fall back to a fresh interpreter
             return None

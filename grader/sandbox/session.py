@@ -75,7 +75,8 @@ class StudentSession:
         self.launcher = launcher
         self.load_timeout_s = load_timeout_s
         self.sandbox = sandbox or Sandbox("none")
-        self._tmp = tempfile.TemporaryDirectory(prefix="grader-")
+        # in a class run, the folder is made where the launcher's sandbox sees it
+        self._tmp = tempfile.TemporaryDirectory(prefix="grader-", dir=getattr(launcher, "class_root", None))
         root = Path(self._tmp.name)
         self.copy_dir = root / "submission"
         self.workdir = root / "work"

@@ -9,6 +9,14 @@ child that becomes a new session, takes those descriptors and serves the
 student's submission exactly as ``child.py`` does. The fork happens after
 torch's import with one thread and no thread pool started, which is safe.
 It replies ``{"pid": N}``; children are reaped automatically.
+
+Sandboxed class runs (``bwrap`` / ``unshare``): the launcher itself runs in a
+sandbox that sees the class run's folder, and each forked child, before any
+student code, enters new mount, PID, network, IPC and UTS namespaces in which
+that folder shows only its own submission, forks PID 1 of its PID namespace
+(which serves the student; the fork the grader knows waits for it), then
+applies ``confine.py`` (dedicated uid, no capabilities, resource limits)
+exactly as a fresh student process does.
 """
 
 from __future__ import annotations
@@ -21,17 +29,17 @@ import signal
 import socket
 import sys
 
-CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "child.py")
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _load_child():
-    spec = importlib.util.spec_from_file_location("grader_student_child", CHILD)
+def _load(name: str, filename: str):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, filename))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def _run_child(child, sock: socket.socket, request: dict, fds: list[int]) -> None:
+def _run_child(child, confine, sock: socket.socket, request: dict, fds: list[int]) -> None:
     """In the forked process: become the student process. Never returns."""
     code = 0
     try:
@@ -45,21 +53,63 @@ def _run_child(child, sock: socket.socket, request: dict, fds: list[int]) -> Non
         os.dup2(err_fd, 2)
         for fd in (devnull, out_fd, err_fd):
             os.close(fd)
-        sys.stdout = os.fdopen(1, "w", buffering=1, encoding="utf-8", errors="replace")
-        sys.stderr = os.fdopen(2, "w", buffering=1, encoding="utf-8", errors="replace")
-        child.serve(req_fd, resp_fd, request["submission"], request["workdir"])
-    except BaseException:  # whatever the student did, this process ends here
-        code = 1
+        if request.get("isolate"):
+            code = _in_own_namespaces(child, confine, request, req_fd, resp_fd)
+        else:
+            code = 1
+            confine.confine([], request.get("uid"), request.get("limits") or {})
+            _serve(child, request, req_fd, resp_fd)
+            code = 0
+    except BaseException as exc:  # whatever the student did, this process ends here
+        code = code or 1
+        if not isinstance(exc, SystemExit):
+            _report(f"grader sandbox: the student process could not start: {type(exc).__name__}: {exc}")
     finally:
         os._exit(code)
+
+
+def _report(line: str) -> None:
+    try:
+        os.write(2, (line + "\n").encode("utf-8", "replace"))
+    except OSError:
+        pass
+
+
+def _in_own_namespaces(child, confine, request: dict, req_fd: int, resp_fd: int) -> int:
+    """Enter new namespaces, then fork PID 1 of the new PID namespace to serve; wait for it."""
+    confine.private_namespaces(request["class_root"], request["own_root"])
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            confine.mount_proc()
+            confine.confine([], request.get("uid"), request.get("limits") or {})
+            _serve(child, request, req_fd, resp_fd)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(req_fd)
+    os.close(resp_fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) & 0xFF
+
+
+def _serve(child, request: dict, req_fd: int, resp_fd: int) -> None:
+    sys.stdout = os.fdopen(1, "w", buffering=1, encoding="utf-8", errors="replace")
+    sys.stderr = os.fdopen(2, "w", buffering=1, encoding="utf-8", errors="replace")
+    child.serve(req_fd, resp_fd, request["submission"], request["workdir"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sock", type=int, required=True)
+    parser.add_argument("--hide", action="append", default=[])
     opts = parser.parse_args()
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, fileno=opts.sock)
-    child = _load_child()
+    child = _load("grader_student_child", "child.py")
+    confine = _load("grader_student_confine", "confine.py")
+    if opts.hide:
+        confine.hide(opts.hide)
     import torch
 
     child._warm_up_autograd(torch)
@@ -75,7 +125,7 @@ def main() -> None:
         request = json.loads(data)
         pid = os.fork()
         if pid == 0:
-            _run_child(child, sock, request, list(fds))
+            _run_child(child, confine, sock, request, list(fds))
         for fd in fds:
             os.close(fd)
         sock.sendall((json.dumps({"pid": pid}) + "\n").encode())
