@@ -57,8 +57,11 @@ def _number(low: float, high: float = math.inf, low_open: bool = False, high_ope
             raise ValueError(f"expected a number, got {_show(value)}")
         ok = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
         if not ok or math.isnan(value):
-            lo, hi = ("(" if low_open else "["), (")" if high_open else "]")
-            raise ValueError(f"expected a number in {lo}{low:g}, {high:g}{hi}{note}, got {value!r}")
+            if math.isinf(high):
+                wanted = f"a number {'>' if low_open else '≥'} {low:g}"
+            else:
+                wanted = f"a number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+            raise ValueError(f"expected {wanted}{note}, got {value!r}")
         return float(value)
     return parse
 
