@@ -229,3 +229,17 @@ def test_an_error_message_with_brackets_is_printed_as_is(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
     proc = run_cli("config", "--show", "--config", "pyproject.toml", cwd=tmp_path)
     assert proc.returncode == 2 and "no [tool.grader] table" in proc.stdout
+
+
+def test_the_readme_example_loads_and_holds_the_defaults_but_hidden_and_pass_mark(tmp_path):
+    from dataclasses import replace
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("An annotated `grader.toml`", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "grader.toml").write_text(example)
+    config = load_file(tmp_path / "grader.toml").config
+    assert config.hidden == ("train.minibatch",) and config.pass_mark == PassMark(60, percent=True)
+    assert config.data_path == str(tmp_path.parent / "data" / "cal_housing.data")
+    assert replace(config, hidden=(), pass_mark=None, data_path=None) == GradingConfig()
