@@ -222,7 +222,12 @@ def _has_tool_grader(pyproject: Path) -> bool:
         return False
     if not re.search(r"^\s*\[\s*tool\s*\.\s*grader\b|^\s*tool\s*\.\s*grader\b", text, re.M):
         return False
-    return "grader" in _parse(pyproject, text).get("tool", {})
+    return isinstance(_tool_grader(_parse(pyproject, text)), dict)
+
+
+def _tool_grader(data: dict[str, Any]) -> Any:
+    tool = data.get("tool")
+    return tool.get("grader") if isinstance(tool, dict) else None
 
 
 def load(explicit: Path | None, start: Path | None) -> Loaded:
@@ -243,13 +248,15 @@ def load_file(file: Path) -> Loaded:
     data = _parse(file, text)
     prefix = ""
     if file.name == PYPROJECT:
-        table = data.get("tool", {}).get("grader")
+        table = _tool_grader(data)
         if not isinstance(table, dict):
             raise ConfigError(file, "no [tool.grader] table")
         data, prefix = table, "tool.grader."
     lines = KeyLines(text)
     values, sources = {}, {}
     for path, value in flatten(data):
+        if value == {} and _is_section(path):  # an empty [train.sgd]: nothing to set
+            continue
         line = lines.line_of(prefix + path, value)
         key = KEYS_BY_PATH.get(path)
         if key is None:
@@ -279,7 +286,14 @@ def _parse(file: Path, text: str) -> dict[str, Any]:
                           line=line) from None
 
 
+def _is_section(path: str) -> bool:
+    return any(known.startswith(path + ".") for known in KEYS_BY_PATH)
+
+
 def _unknown(path: str) -> str:
+    if _is_section(path):
+        inside = [k[len(path) + 1:] for k in KEYS_BY_PATH if k.startswith(path + ".")]
+        return f"expected a table (keys: {', '.join(inside[:4])}{', ...' if len(inside) > 4 else ''})"
     head, _, rest = path.partition(".")
     if head == "points" and rest:
         return f"unknown check id {rest!r}{_did_you_mean(rest, DEFAULT_POINTS)}"
@@ -287,13 +301,13 @@ def _unknown(path: str) -> str:
 
 
 def flatten(table: dict[str, Any], path: str = ""):
-    """``{"train": {"sgd": {"epsilon": 1}}}`` -> ``("train.sgd.epsilon", 1)``; lists are leaves.
+    """``{"train": {"sgd": {"epsilon": 1}}}`` -> ``("train.sgd.epsilon", 1)``; lists and empty tables are leaves.
 
     ``points."mse.forward"`` and ``points.mse.forward`` both give ``points.mse.forward``.
     """
     for name, value in table.items():
         full = f"{path}.{name}" if path else name
-        if isinstance(value, dict):
+        if isinstance(value, dict) and value:
             yield from flatten(value, full)
         else:
             yield full, value

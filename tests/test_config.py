@@ -41,6 +41,11 @@ def test_defaults_are_the_behaviour_before_the_configuration_file():
     assert (config.hidden, config.teacher, config.pass_mark) == ((), False, None)
 
 
+def test_empty_sections_are_allowed(tmp_path):
+    (tmp_path / "grader.toml").write_text("[points]\n[train.sgd]\n[time_limits]\n")
+    assert load_file(tmp_path / "grader.toml").config == GradingConfig()
+
+
 def test_no_file_and_an_empty_file_both_give_the_defaults(tmp_path):
     root = course(tmp_path)
     assert load(None, root / "subs" / "alice").file is None
@@ -140,6 +145,8 @@ BAD_FILES = [
     ('pass_mark = "half"\n', "pass_mark", 1, "percentage"),
     ("[descent]\nn_iter = 0\n", "descent.n_iter", 2, "≥ 1"),
     ("strict_mse = true\n", "strict_mse", 1, "unknown key"),
+    ("[train]\nsgd = 3\n", "train.sgd", 2, "expected a table (keys: epsilon, n_epochs, margin)"),
+    ("[train.sgd]\n\n[trian]\n", "trian", 3, "unknown key"),
 ]
 
 
