@@ -250,3 +250,25 @@ def test_the_readme_example_loads_and_holds_the_defaults_but_hidden_and_pass_mar
     assert config.hidden == ("train.minibatch",) and config.pass_mark == PassMark(60, percent=True)
     assert config.data_path == str(tmp_path.parent / "data" / "cal_housing.data")
     assert replace(config, hidden=(), pass_mark=None, data_path=None) == GradingConfig()
+
+
+def test_the_file_reaches_the_checks(tmp_path):
+    """descent.manual passes the reference with the defaults and fails it with 3 iterations set in the file."""
+    import json
+    import shutil
+
+    from conftest import REFERENCE
+
+    root = course(tmp_path, '[points]\n"descent.manual" = 7\n')
+    sub = root / "subs" / "alice"
+    shutil.rmtree(sub)
+    shutil.copytree(REFERENCE, sub)
+    args = ("check", str(sub), "--only", "descent.manual", "--json", str(tmp_path / "r.json"))
+    assert run_cli(*args, cwd=tmp_path).returncode == 0
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert (report["score"], report["max_score"]) == (7, 7)
+    assert report["environment"]["config_file"] == str(root / "grader.toml")
+    (root / "grader.toml").write_text("[descent]\nn_iter = 3\n")
+    assert run_cli(*args, cwd=tmp_path).returncode == 1
+    check = json.loads((tmp_path / "r.json").read_text())["checks"][0]
+    assert check["status"] == "failed" and check["details"]["n_iter"] == 3
