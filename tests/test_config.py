@@ -272,3 +272,22 @@ def test_the_file_reaches_the_checks(tmp_path):
     assert run_cli(*args, cwd=tmp_path).returncode == 1
     check = json.loads((tmp_path / "r.json").read_text())["checks"][0]
     assert check["status"] == "failed" and check["details"]["n_iter"] == 3
+
+
+def test_the_command_line_overrides_the_file_end_to_end(tmp_path):
+    import json
+    import shutil
+
+    from conftest import REFERENCE
+
+    root = course(tmp_path, 'seed = 3\n[mse]\nconventions = ["lab"]\n')
+    sub = root / "subs" / "alice"
+    shutil.rmtree(sub)
+    shutil.copytree(REFERENCE, sub)
+    out = tmp_path / "r.json"
+    run_cli("check", str(sub), "--only", "load", "--json", str(out), cwd=tmp_path)
+    env = json.loads(out.read_text())["environment"]
+    assert (env["strict_mse"], env["seeds"]["seed"]) == (True, 3)
+    run_cli("check", str(sub), "--only", "load", "--no-strict-mse", "--seed", "0", "--json", str(out), cwd=tmp_path)
+    env = json.loads(out.read_text())["environment"]
+    assert (env["strict_mse"], env["seeds"]["seed"]) == (False, 0)
