@@ -1,8 +1,10 @@
 """Command line: parse, call the runner, pick reporters, choose the exit code. The only place that exits.
 
-Exit codes: 0 every check passed (or score >= --fail-under), 1 some check did
-not pass, 2 usage error (no such folder, not a submission, bad option),
-3 internal error of the grader.
+Exit codes: 0 every check passed (or the score reaches the pass mark: --fail-under
+or the configuration's pass_mark), 1 some check did not pass, 2 usage error (no
+such folder, not a submission, bad option, invalid configuration file),
+3 internal error of the grader. Options and the configuration file are merged
+in :mod:`grader.cliconfig`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import typer
 from rich.console import Console
 
 from grader import __version__
+from grader.cliconfig import ConfigError, Overrides, UsageProblem, resolve, write_config_error_report
 from grader.config import DEFAULT_POINTS, GradingConfig
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -27,25 +30,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 
 
 def _usage_error(console: Console, message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    from rich.markup import escape
+
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)  # one greppable line
     raise typer.Exit(EXIT_USAGE)
-
-
-def _parse_points(console: Console, items: List[str]) -> dict[str, float]:
-    points = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        try:
-            if not sep:
-                raise ValueError
-            points[key.strip()] = float(value)
-        except ValueError:
-            _usage_error(console, f"--points expects CHECK_ID=NUMBER, got {item!r}")
-    unknown = sorted(set(points) - set(DEFAULT_POINTS))
-    if unknown:
-        _usage_error(console, f"--points: unknown check id(s) {', '.join(unknown)}; "
-                              f"known: {', '.join(DEFAULT_POINTS)}")
-    return points
 
 
 def version_callback(value: bool) -> None:
@@ -65,13 +53,16 @@ def check(
     path: Path = typer.Argument(..., help="Submission folder (holding tp1.py)."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Where to write the JSON report "
                                              "[default: grader-reports/<submission>.json in the current folder]."),
-    fail_under: Optional[float] = typer.Option(None, "--fail-under", help="Exit 0 when the score is at least "
-                                               "this, even if some check did not pass."),
+    fail_under: Optional[str] = typer.Option(None, "--fail-under", help="Pass mark: exit 0 when the score "
+                                             "reaches it (points, or N% of the maximum) even if some check "
+                                             "did not pass [default: the configuration's pass_mark]."),
     data: Optional[Path] = typer.Option(None, "--data", help="California Housing: raw cal_housing.data, "
                                         "scikit-learn's cal_housing.pkz, or a folder holding one."),
-    strict_mse: bool = typer.Option(False, "--strict-mse", help="Reject the element-mean MSE 1/(q·p) even "
-                                    "when forward and backward agree (the lab defines 1/q)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the grader's inputs and of the student's process."),
+    strict_mse: Optional[bool] = typer.Option(None, "--strict-mse/--no-strict-mse", show_default=False,
+                                              help="Reject (or accept) the element-mean MSE 1/(q·p) even when "
+                                              "forward and backward agree (the lab defines 1/q)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the grader's inputs and of the student's "
+                                       "process [default: 0]."),
     points: List[str] = typer.Option([], "--points", help="Change a check's points: CHECK_ID=N (repeatable)."),
     only: List[str] = typer.Option([], "--only", help="Run only this check (repeatable)."),
     jobs: int = typer.Option(0, "--jobs", "-j", help="Class mode: parallel workers [default: number of cores]."),
@@ -81,6 +72,10 @@ def check(
                                         "stable across machines; combine the slices with `grader merge`."),
     class_mode: bool = typer.Option(False, "--class", help="Treat DIR as a class even if it looks like one "
                                     "submission (e.g. a class where a single student has a tp1.py)."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Configuration file (grader.toml, or a "
+                                               "pyproject.toml with [tool.grader]) [default: found beside DIR]."),
+    teacher: bool = typer.Option(False, "--teacher", help="Teacher mode: run the hidden checks too and mark them "
+                                 "hidden (implied in class mode)."),
 ) -> None:
     """Grade one submission, or a whole class (a folder of submissions or an LMS .zip export)."""
     console = Console(highlight=False)
@@ -88,32 +83,30 @@ def check(
         _usage_error(console, f"no such folder: {path}")
     from grader.intake import is_single_submission
 
-    if class_mode or shard or path.suffix.lower() == ".zip" or (
-            path.is_dir() and not is_single_submission(path) and _has_students(path)):
-        config = _config(console, seed, strict_mse, only, data, points)
-        raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out,
-                                      jobs, shard))
-    if not path.is_dir():
+    is_class = class_mode or shard or path.suffix.lower() == ".zip" or (
+        path.is_dir() and not is_single_submission(path) and _has_students(path))
+    if not is_class and not path.is_dir():
         _usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py, a class folder or a .zip)")
-    config = _config(console, seed, strict_mse, only, data, points)
+    options = Overrides(seed, strict_mse, tuple(points), tuple(only), data, fail_under, teacher or bool(is_class))
     report_path = json_path or DEFAULT_REPORT_DIR / f"{path.resolve().name}.json"
-    code = _grade_and_report(console, path, config, report_path, fail_under)
-    raise typer.Exit(code)
+    try:
+        config = resolve(path, config_file, options)
+    except UsageProblem as exc:
+        _usage_error(console, str(exc))
+    except ConfigError as exc:
+        if not is_class:  # like a folder that is not a submission: the report says why nothing was graded
+            write_config_error_report(path, report_path, exc, options)
+            console.print(f"JSON report: {report_path}")
+        _usage_error(console, f"invalid configuration: {exc}")
+    if is_class:
+        raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out, jobs, shard))
+    raise typer.Exit(_grade_and_report(console, path, config, report_path))
 
 
 def _has_students(path: Path) -> bool:
     """A folder with sub-folders or zips is a class; one with only loose files is a (bad) submission."""
     return any((p.is_dir() and not p.name.startswith((".", "__"))) or p.suffix.lower() == ".zip"
                for p in path.iterdir())
-
-
-def _config(console: Console, seed: int, strict_mse: bool, only: List[str], data: Optional[Path],
-            points: List[str]) -> GradingConfig:
-    unknown_only = sorted(set(only) - set(DEFAULT_POINTS))
-    if unknown_only:
-        _usage_error(console, f"--only: unknown check id(s) {', '.join(unknown_only)}")
-    return GradingConfig(seed=seed, strict_mse=strict_mse, only=tuple(only) or None,
-                         data_path=str(data) if data else None).with_points(_parse_points(console, points))
 
 
 def _check_class(console: Console, path: Path, config: GradingConfig, summary_path: Path, out: Path,
@@ -181,8 +174,7 @@ def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path) 
     console.print(f"gradebook: {out / 'gradebook.csv'}, summary: {summary_path}")
 
 
-def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,
-                      fail_under: Optional[float]) -> int:
+def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path) -> int:
     from grader.reporters import json_report, terminal
     from grader.runner import NotASubmission, grade, not_a_submission_report
 
@@ -214,8 +206,8 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
         return EXIT_USAGE
     if any(c.details.get("internal_error") for c in report.checks):
         return EXIT_INTERNAL
-    if fail_under is not None:
-        return EXIT_OK if report.score >= fail_under else EXIT_FAILED
+    if config.pass_mark is not None:
+        return EXIT_OK if config.pass_mark.reached(report.score, report.max_score) else EXIT_FAILED
     return EXIT_OK if report.all_passed else EXIT_FAILED
 
 
@@ -262,6 +254,30 @@ def list_checks() -> None:
     console = Console(highlight=False)
     for spec in REGISTRY:
         console.print(f"{spec.id:<18} {DEFAULT_POINTS.get(spec.id, 0):>3g}  {spec.name}")
+
+
+@app.command("config")
+def config_command(
+    path: Path = typer.Argument(Path("."), help="The submission or class folder (or .zip) whose configuration "
+                                "to show: the file is looked for there, then in its parents."),
+    show: bool = typer.Option(False, "--show", help="Print the effective configuration as TOML, with where each "
+                              "value came from."),
+    config_file: Optional[Path] = typer.Option(None, "--config", help="Read this file instead of looking for one."),
+) -> None:
+    """Show the effective configuration (defaults, then grader.toml or [tool.grader] in pyproject.toml)."""
+    from grader.configfile import load
+    from grader.configshow import render
+
+    console = Console(highlight=False)
+    if not show:
+        _usage_error(console, "nothing to do: `grader config --show [PATH]` prints the effective configuration")
+    if not path.exists():
+        _usage_error(console, f"no such folder: {path}")
+    try:
+        loaded = load(config_file, path)
+    except ConfigError as exc:
+        _usage_error(console, f"invalid configuration: {exc}")
+    sys.stdout.write(render(loaded, str(path)))
 
 
 def main() -> None:

@@ -1,8 +1,9 @@
-"""Grading settings: points, time limits, hyper-parameters and thresholds.
+"""Grading settings: points, time limits, hyper-parameters, thresholds, visibility, pass mark.
 
-Every default here is documented in the README ("Checks, thresholds and
-hyper-parameters"). The CLI builds a :class:`GradingConfig` and the runner and
-checks only read it.
+Every default here is documented in the README ("Checks", "Configuration"). The
+CLI builds a :class:`GradingConfig` (defaults, then a ``grader.toml`` read by
+:mod:`grader.configfile`, then command-line options) and the runner and checks
+only read it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,42 @@ class TrainingSettings:
 
 
 @dataclass(frozen=True)
+class PassMark:
+    """The score a single check run must reach to exit 0: points, or a percentage of the maximum."""
+
+    value: float
+    percent: bool = False
+
+    def reached(self, score: float, max_score: float) -> bool:
+        if self.percent:
+            return score >= self.value / 100 * max_score - 1e-9
+        return score >= self.value - 1e-9
+
+    def __str__(self) -> str:
+        return f"{self.value:g}%" if self.percent else f"{self.value:g} points"
+
+
+def parse_pass_mark(value: object) -> PassMark:
+    """``14``, ``"14"`` -> 14 points; ``"70%"`` -> 70 % of the maximum. Raises ValueError with the reason."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number of points or a percentage such as \"70%\", got {value!r}")
+    if isinstance(value, (int, float)):
+        number, percent = float(value), False
+    elif isinstance(value, str):
+        text = value.strip()
+        percent = text.endswith("%")
+        try:
+            number = float(text[:-1] if percent else text)
+        except ValueError:
+            raise ValueError(f"expected a number of points or a percentage such as \"70%\", got {value!r}") from None
+    else:
+        raise ValueError(f"expected a number of points or a percentage such as \"70%\", got {value!r}")
+    if not number >= 0 or number == float("inf") or (percent and number > 100):
+        raise ValueError(f"expected 0 to 100 % or a non-negative number of points, got {value!r}")
+    return PassMark(number, percent)
+
+
+@dataclass(frozen=True)
 class GradingConfig:
     seed: int = 0
     strict_mse: bool = False  # reject the element mean 1/(q*p) even when forward and backward agree
@@ -65,6 +102,21 @@ class GradingConfig:
     batch: TrainingSettings = TrainingSettings(epsilon=0.3, n_epochs=200, rel_margin=0.05)
     sgd: TrainingSettings = TrainingSettings(epsilon=0.002, n_epochs=1, rel_margin=0.25)
     minibatch: TrainingSettings = TrainingSettings(epsilon=0.02, n_epochs=4, batch_size=32, rel_margin=0.10)
+    # Visibility: hidden checks run only in teacher mode (--teacher, class mode); student mode (the
+    # default) neither runs nor mentions them, and reports only how many points they are worth.
+    hidden: tuple[str, ...] = ()
+    teacher: bool = False
+    # Exit code of a single check: 0 when the score reaches the pass mark; None: when every check passed.
+    pass_mark: PassMark | None = None
+    # Where the file values came from (informational: recorded in the report, not compared).
+    config_file: str | None = field(default=None, compare=False)
+
+    def runs(self, check_id: str) -> bool:
+        """Whether this run grades ``check_id`` (``--only``, then visibility)."""
+        return (self.only is None or check_id in self.only) and (self.teacher or check_id not in self.hidden)
+
+    def is_hidden(self, check_id: str) -> bool:
+        return check_id in self.hidden
 
     def with_points(self, overrides: Mapping[str, float]) -> "GradingConfig":
         unknown = set(overrides) - set(DEFAULT_POINTS)

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: per-check "visibility", report "withheld" (1.0 reports still load)
 
 
 class Status(str, enum.Enum):
@@ -26,6 +26,13 @@ class Status(str, enum.Enum):
         return self.value
 
 
+class Visibility(str, enum.Enum):
+    """Who may see a check's result. The string values are part of the JSON schema (and Gradescope's)."""
+
+    VISIBLE = "visible"
+    HIDDEN = "hidden"  # run in teacher mode only; student-mode reports leave the check out entirely
+
+
 @dataclass(frozen=True)
 class CheckResult:
     id: str
@@ -37,6 +44,7 @@ class CheckResult:
     duration_s: float
     details: Mapping[str, Any] = field(default_factory=dict)
     hints: tuple[str, ...] = ()
+    visibility: Visibility = Visibility.VISIBLE
 
     @property
     def passed(self) -> bool:
@@ -51,6 +59,14 @@ class SubmissionInfo:
 
 
 @dataclass(frozen=True)
+class Withheld:
+    """What a student-mode run left out: how many hidden checks and their points, nothing else."""
+
+    checks: int = 0
+    max_score: float = 0.0
+
+
+@dataclass(frozen=True)
 class SubmissionReport:
     grader_version: str
     submission: SubmissionInfo
@@ -60,6 +76,7 @@ class SubmissionReport:
     checks: tuple[CheckResult, ...]
     warnings: tuple[str, ...] = ()
     schema_version: str = SCHEMA_VERSION
+    withheld: Withheld = Withheld()  # hidden checks not run (student mode); not part of score / max_score
 
     @property
     def score(self) -> float:

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from grader import __version__
 from grader.config import GradingConfig
-from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport
+from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport, Visibility, Withheld
 from grader.sandbox.errors import StudentCrash, StudentError, StudentFailure, StudentTimeout
 from grader.sandbox.isolation import Sandbox, make_sandbox
 from grader.sandbox.session import MODULES, StudentSession
@@ -72,7 +72,7 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
         from grader.prepare import prepare_training_data
 
         warm_up()
-        specs = [s for s in REGISTRY if config.only is None or s.id in config.only]
+        specs = [s for s in REGISTRY if config.runs(s.id)]
         data, data_problem, data_source = None, None, None
         t_data = time.perf_counter()
         if any(s.needs_data for s in specs):
@@ -97,27 +97,61 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
         environment={**environment(config, data_source, data_problem, restarts, sandbox), "timings_s": timings,
                      "student_process": "forked from a warm launcher" if launcher else "fresh interpreter"},
         checks=tuple(results),
-        warnings=warnings,
+        warnings=warnings + config_warnings(config, root),
+        withheld=withheld(config),
     )
+
+
+def withheld(config: GradingConfig) -> Withheld:
+    """Hidden checks a student-mode run leaves out (within ``--only``): their number and points only."""
+    ids = [cid for cid in config.points if config.is_hidden(cid) and not config.runs(cid)
+           and (config.only is None or cid in config.only)]
+    return Withheld(len(ids), float(sum(config.points.get(cid, 0) for cid in ids)))
+
+
+def visibility(config: GradingConfig, check_id: str) -> Visibility:
+    return Visibility.HIDDEN if config.is_hidden(check_id) else Visibility.VISIBLE
+
+
+def config_warnings(config: GradingConfig, root: Path) -> tuple[str, ...]:
+    """A teacher grading with a configuration file found inside the submission: the student may have written it."""
+    if not (config.teacher and config.config_file):
+        return ()
+    file = Path(config.config_file).resolve()
+    if root.resolve() in file.parents:
+        return (f"the configuration was read from {file}, inside the submission: a student could have "
+                "written it (pass --config to use the course's)",)
+    return ()
 
 
 def not_a_submission_report(path: Path, problem: str, config: GradingConfig,
                             name: str | None = None) -> SubmissionReport:
     """The report of a folder with nothing to grade: ``load`` failed, every other check skipped."""
+    return not_graded_report(path, config, name, f"not a submission: {problem}",
+                             "skipped: nothing to grade (see load)", fail_load=True)
+
+
+def not_graded_report(path: Path, config: GradingConfig, name: str | None, problem: str, skip_message: str,
+                      fail_load: bool = False, warnings: tuple[str, ...] = ()) -> SubmissionReport:
+    """A report without grading: ``load`` failed (``fail_load``) or skipped, every other check skipped.
+
+    Used for a folder with no ``tp1.py`` and for a run stopped by an invalid configuration file.
+    """
     from grader.checks import REGISTRY
 
     checks = []
     for spec in REGISTRY:
-        if config.only is not None and spec.id not in config.only:
+        if not config.runs(spec.id):
             continue
         points = float(config.points.get(spec.id, 0))
-        if spec.id == "load":
-            checks.append(CheckResult("load", spec.name, Status.FAILED, 0.0, points, f"not a submission: {problem}",
-                                      0.0, {}, ("the folder must hold tp1.py (and tp1_descente.py, "
-                                                "tp1_autograd.py)",)))
+        if spec.id == "load" and fail_load:
+            checks.append(CheckResult("load", spec.name, Status.FAILED, 0.0, points, problem, 0.0, {},
+                                      ("the folder must hold tp1.py (and tp1_descente.py, tp1_autograd.py)",),
+                                      visibility(config, spec.id)))
         else:
-            checks.append(CheckResult(spec.id, spec.name, Status.SKIPPED, 0.0, points,
-                                      "skipped: nothing to grade (see load)", 0.0, {"prerequisites": ["load"]}))
+            prerequisites = ["load"] if fail_load else ["configuration"]
+            checks.append(CheckResult(spec.id, spec.name, Status.SKIPPED, 0.0, points, skip_message, 0.0,
+                                      {"prerequisites": prerequisites}, (), visibility(config, spec.id)))
     return SubmissionReport(
         grader_version=__version__,
         submission=SubmissionInfo(str(path), name or path.resolve().name, {}),
@@ -125,6 +159,8 @@ def not_a_submission_report(path: Path, problem: str, config: GradingConfig,
         duration_s=0.0,
         environment=environment(config, None, None, 0),
         checks=tuple(checks),
+        warnings=warnings,
+        withheld=withheld(config),
     )
 
 
@@ -139,7 +175,8 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
     def result(status: Status, message: str, details: dict[str, Any] | None = None,
                hints: tuple[str, ...] = ()) -> CheckResult:
         return CheckResult(spec.id, spec.name, status, points if status is Status.PASSED else 0.0, points,
-                           message, round(time.perf_counter() - start, 3), details or {}, hints)
+                           message, round(time.perf_counter() - start, 3), details or {}, hints,
+                           visibility(config, spec.id))
 
     missing = [n for n in spec.needs if not load_info.has(n)]
     if missing:
@@ -194,6 +231,8 @@ def environment(config: GradingConfig, data_source, data_problem, restarts: int,
         "data_source": data_source,
         "data_problem": data_problem,
         "strict_mse": config.strict_mse,
+        "mode": "teacher" if config.teacher else "student",
+        "config_file": config.config_file,
         "time_limits_s": {"load": config.load_timeout_s, "check": config.check_timeout_s,
                           "training": config.training_timeout_s, "submission": config.submission_timeout_s},
         "student_process_restarts": restarts,

@@ -38,6 +38,7 @@ def check_to_dict(check: CheckResult) -> dict[str, Any]:
         "hints": list(check.hints),
         "details": _plain(dict(check.details)),
         "duration_s": check.duration_s,
+        "visibility": check.visibility.value,
     }
 
 
@@ -54,6 +55,7 @@ def to_dict(report: SubmissionReport) -> dict[str, Any]:
         "environment": _plain(dict(report.environment)),
         "warnings": list(report.warnings),
         "checks": [check_to_dict(c) for c in report.checks],
+        "withheld": {"checks": report.withheld.checks, "max_score": report.withheld.max_score},
     }
 
 
@@ -83,9 +85,10 @@ def from_dict(data: Any) -> SubmissionReport:
     naming the field (``checks[1].status: 'ok' is not one of [...]``). The ``score`` and
     ``max_score`` written in the file must agree with its checks (the report recomputes them).
     Non-finite numbers in ``details``/``environment`` stay the strings ``"nan"``/``"inf"`` the
-    file holds, so ``to_dict(from_dict(d)) == d``.
+    file holds, so ``to_dict(from_dict(d)) == d`` for a report of this version. A 1.0 report (no
+    ``visibility``, no ``withheld``) loads with every check visible and nothing withheld.
     """
-    from grader.model import SubmissionInfo, Status
+    from grader.model import SubmissionInfo, Status, Visibility, Withheld
 
     problem = _validation_problem(data)
     if problem:
@@ -93,9 +96,11 @@ def from_dict(data: Any) -> SubmissionReport:
     checks = tuple(
         CheckResult(id=c["id"], name=c["name"], status=Status(c["status"]), score=c["score"],
                     max_score=c["max_score"], message=c["message"], duration_s=c["duration_s"],
-                    details=dict(c["details"]), hints=tuple(c["hints"]))
+                    details=dict(c["details"]), hints=tuple(c["hints"]),
+                    visibility=Visibility(c.get("visibility", "visible")))
         for c in data["checks"]
     )
+    withheld = data.get("withheld") or {}
     sub = data["submission"]
     report = SubmissionReport(
         grader_version=data["grader_version"],
@@ -106,6 +111,7 @@ def from_dict(data: Any) -> SubmissionReport:
         checks=checks,
         warnings=tuple(data["warnings"]),
         schema_version=data["schema_version"],
+        withheld=Withheld(int(withheld.get("checks", 0)), float(withheld.get("max_score", 0.0))),
     )
     for key in ("score", "max_score"):
         if not math.isclose(getattr(report, key), data[key], rel_tol=0, abs_tol=1e-6):
@@ -196,4 +202,6 @@ def _structural_problem(data: Any) -> str | None:
             return problem
         if check["status"] not in statuses:
             return f"{_where(['checks', i, 'status'])}: {check['status']!r} is not one of {statuses}"
+        if check.get("visibility", "visible") not in ("visible", "hidden"):
+            return f"{_where(['checks', i, 'visibility'])}: {check['visibility']!r} is not one of visible, hidden"
     return None

@@ -14,7 +14,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from grader.model import CheckResult, Status, SubmissionReport
+from grader.model import CheckResult, Status, SubmissionReport, Visibility
 
 STYLES = {
     Status.PASSED: ("passed", "bold green"),
@@ -54,6 +54,14 @@ def _message(check: CheckResult) -> Text:
     return text
 
 
+def _check_id(check: CheckResult) -> Text:
+    """The id; a hidden check (teacher mode) says so on a second line, so the column keeps its width."""
+    text = Text(check.id)
+    if check.visibility is Visibility.HIDDEN:
+        text.append("\nhidden", style="dim italic")
+    return text
+
+
 def render(report: SubmissionReport, console: Console) -> None:
     env: dict[str, Any] = dict(report.environment)
     header = Text()
@@ -68,6 +76,8 @@ def render(report: SubmissionReport, console: Console) -> None:
     else:
         data = "not needed"
     header.append(f"data: {data}")
+    if env.get("config_file"):
+        header.append(f"\nconfig: {env['config_file']}")
     console.print(header)
     if env.get("sandbox") == "none":
         console.print(Text("warning: the student's code ran as a plain child process (no sandbox)",
@@ -82,7 +92,7 @@ def render(report: SubmissionReport, console: Console) -> None:
     table.add_column("Time", justify="right", no_wrap=True)
     table.add_column("Message", overflow="fold")
     for check in report.checks:
-        table.add_row(check.id, status_text(check.status), f"{check.score:g}/{check.max_score:g}",
+        table.add_row(_check_id(check), status_text(check.status), f"{check.score:g}/{check.max_score:g}",
                       f"{check.duration_s:.1f}s", _message(check))
     console.print(table)
 
@@ -101,3 +111,7 @@ def render(report: SubmissionReport, console: Console) -> None:
     total = Text.assemble(("Score ", "bold"), (f"{report.score:g} / {report.max_score:g}", "bold"),
                           f"   ({summary}; {report.duration_s:.1f} s)")
     console.print(total)
+    if report.withheld.checks:
+        n = report.withheld.checks
+        console.print(Text(f"Hidden: {n} more check{'s' if n != 1 else ''} worth {report.withheld.max_score:g} "
+                           "points, graded by your teacher (not in this score).", style="dim"))

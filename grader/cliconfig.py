@@ -1,0 +1,91 @@
+"""From command-line options and the configuration file to one :class:`GradingConfig`.
+
+Precedence, lowest first: the defaults (:mod:`grader.config`), the configuration file
+(:mod:`grader.configfile`), the command-line options given. An option that is not given leaves the
+file's value alone (``--points`` changes only the checks it names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from grader.config import DEFAULT_POINTS, GradingConfig, parse_pass_mark
+from grader.configfile import ConfigError, load
+
+
+class UsageProblem(Exception):
+    """A bad command-line option: exit 2 with this message."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The options of ``grader check`` that change the configuration; None / empty: not given."""
+
+    seed: int | None = None
+    strict_mse: bool | None = None
+    points: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()
+    data: Path | None = None
+    fail_under: str | None = None
+    teacher: bool = False
+
+
+def parse_points(items) -> dict[str, float]:
+    points = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            points[key.strip()] = float(value)
+        except ValueError:
+            raise UsageProblem(f"--points expects CHECK_ID=NUMBER, got {item!r}") from None
+    unknown = sorted(set(points) - set(DEFAULT_POINTS))
+    if unknown:
+        raise UsageProblem(f"--points: unknown check id(s) {', '.join(unknown)}; known: {', '.join(DEFAULT_POINTS)}")
+    return points
+
+
+def apply(config: GradingConfig, options: Overrides) -> GradingConfig:
+    """``config`` (defaults + file) with the options that were given on top. Raises :class:`UsageProblem`."""
+    unknown_only = sorted(set(options.only) - set(DEFAULT_POINTS))
+    if unknown_only:
+        raise UsageProblem(f"--only: unknown check id(s) {', '.join(unknown_only)}")
+    changes: dict = {}
+    if options.seed is not None:
+        changes["seed"] = options.seed
+    if options.strict_mse is not None:
+        changes["strict_mse"] = options.strict_mse
+    if options.only:
+        changes["only"] = tuple(options.only)
+    if options.data is not None:
+        changes["data_path"] = str(options.data)
+    if options.fail_under is not None:
+        try:
+            changes["pass_mark"] = parse_pass_mark(options.fail_under)
+        except ValueError as exc:
+            raise UsageProblem(f"--fail-under: {exc}") from None
+    if options.teacher:
+        changes["teacher"] = True
+    return replace(config, **changes).with_points(parse_points(options.points))
+
+
+def resolve(target: Path, config_file: Path | None, options: Overrides) -> GradingConfig:
+    """The configuration for grading ``target``. Raises :class:`ConfigError` or :class:`UsageProblem`."""
+    return apply(load(config_file, target).config, options)
+
+
+def write_config_error_report(path: Path, report_path: Path, error: ConfigError, options: Overrides) -> None:
+    """A single submission stopped by a bad configuration still gets a report saying why (every check skipped)."""
+    from grader.reporters import json_report
+    from grader.runner import not_graded_report
+
+    config = GradingConfig(teacher=options.teacher, only=tuple(options.only) or None)
+    problem = f"invalid configuration: {error}"
+    report = not_graded_report(path, config, None, problem, f"not graded: {problem}", warnings=(problem,))
+    json_report.write(report, report_path)
+
+
+__all__ = ["ConfigError", "Overrides", "UsageProblem", "apply", "parse_points", "resolve",
+           "write_config_error_report"]

@@ -1,0 +1,358 @@
+"""The configuration file: find a ``grader.toml`` (or a ``[tool.grader]`` table), validate it, build a config.
+
+Where: ``--config FILE``, else the first of ``grader.toml`` / ``pyproject.toml`` holding a
+``[tool.grader]`` table in the graded folder (for a ``.zip``, its folder), then in each parent,
+stopping after the first folder that is a VCS root (holds ``.git``, ``.hg`` or ``.svn``) or at the
+filesystem root. Every key is optional; a missing key keeps its default (today's behaviour), and
+command-line options override the file (:mod:`grader.cliconfig`).
+
+A bad file raises :class:`ConfigError` naming the file, the key and its line: tomllib gives the line
+of a syntax error; for the other errors the line is found in the text by :func:`key_lines`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable
+
+from grader.config import DEFAULT_POINTS, GradingConfig, PassMark, TrainingSettings, parse_pass_mark
+
+CONFIG_NAME = "grader.toml"
+PYPROJECT = "pyproject.toml"
+VCS_MARKERS = (".git", ".hg", ".svn")
+CONVENTIONS = ("lab", "mean")  # the lab's 1/q ‖Ŷ−Y‖², the element mean 1/(q·p)
+
+
+class ConfigError(Exception):
+    """A bad configuration file; ``str()`` is ``FILE:LINE: KEY: reason``."""
+
+    def __init__(self, file: Path | str, reason: str, key: str | None = None, line: int | None = None):
+        self.file, self.reason, self.key, self.line = str(file), reason, key, line
+        where = self.file + (f":{line}" if line else "")
+        super().__init__(f"{where}: {key + ': ' if key else ''}{reason}")
+
+
+# --- value parsers: return the config value, raise ValueError(reason) -------------------------------------
+
+def _integer(minimum: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected an integer, got {_show(value)}")
+        if value < minimum:
+            raise ValueError(f"expected an integer ≥ {minimum}, got {value}")
+        return value
+    return parse
+
+
+def _number(low: float, high: float = math.inf, low_open: bool = False, high_open: bool = False,
+            note: str = "") -> Callable[[Any], float]:
+    def parse(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"expected a number, got {_show(value)}")
+        ok = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
+        if not ok or math.isnan(value):
+            if math.isinf(high):
+                wanted = f"a number {'>' if low_open else '≥'} {low:g}"
+            else:
+                wanted = f"a number in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+            raise ValueError(f"expected {wanted}{note}, got {value!r}")
+        return float(value)
+    return parse
+
+
+def _check_ids(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected a list of check ids, got {_show(value)}")
+    for item in value:
+        if item not in DEFAULT_POINTS:
+            raise ValueError(f"unknown check id {item!r}{_did_you_mean(item, DEFAULT_POINTS)}")
+    return tuple(dict.fromkeys(value))
+
+
+def _conventions(value: Any) -> bool:
+    """``["lab", "mean"]`` (the default) -> strict_mse False; ``["lab"]`` -> True."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"expected a list among {list(CONVENTIONS)}, got {_show(value)}")
+    for item in value:
+        if item not in CONVENTIONS:
+            raise ValueError(f"unknown MSE convention {item!r} (known: \"lab\" = 1/q ‖Ŷ−Y‖², "
+                             "\"mean\" = 1/(q·p) ‖Ŷ−Y‖²)")
+    if "lab" not in value:
+        raise ValueError("the lab's own convention \"lab\" must be accepted")
+    return "mean" not in value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"expected a non-empty string, got {_show(value)}")
+    return value
+
+
+def _pass_mark(value: Any) -> PassMark:
+    return parse_pass_mark(value)
+
+
+def _show(value: Any) -> str:
+    kind = {bool: "a boolean", str: "a string", list: "a list", dict: "a table"}.get(type(value))
+    return f"{kind} {value!r}" if kind and not isinstance(value, dict) else (kind or repr(value))
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# --- the keys -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Key:
+    """One TOML key: where it goes in :class:`GradingConfig` and how it is read and written back."""
+
+    path: str  # dotted TOML path, e.g. "train.sgd.epsilon"
+    field: str  # GradingConfig field; "points:<id>" or "<settings>.<attribute>" for nested values
+    parse: Callable[[Any], Any]
+    doc: str
+    to_toml: Callable[[Any], Any] = lambda value: value  # config value -> TOML value (None: not set)
+
+
+_POSITIVE_S = _number(0, 86400, low_open=True)
+_MARGIN = _number(0, 1, note=": a fraction, 0.05 means 5 %")
+_EPSILON = _number(0, math.inf, low_open=True, high_open=True)
+
+KEYS: tuple[Key, ...] = (
+    Key("seed", "seed", _integer(0), "seed of the grader's inputs and of the student's process"),
+    Key("pass_mark", "pass_mark", _pass_mark, "single check: exit 0 when the score reaches it (points, or "
+        "\"70%\" of the maximum); not set: every check must pass",
+        lambda mark: None if mark is None else (f"{mark.value:g}%" if mark.percent else mark.value)),
+    Key("hidden", "hidden", _check_ids, "checks hidden from students (run with --teacher and in class mode)",
+        list),
+    *(Key(f"points.{cid}", f"points:{cid}", _number(0, 1000), "points" if i else "points per check")
+      for i, cid in enumerate(DEFAULT_POINTS)),
+    Key("mse.conventions", "strict_mse", _conventions, "accepted MSE: \"lab\" = 1/q ‖Ŷ−Y‖², \"mean\" = "
+        "1/(q·p) ‖Ŷ−Y‖² when its backward agrees ([\"lab\"] is --strict-mse)",
+        lambda strict: ["lab"] if strict else ["lab", "mean"]),
+    Key("time_limits.load", "load_timeout_s", _POSITIVE_S, "seconds (wall clock) to import the three files"),
+    Key("time_limits.check", "check_timeout_s", _POSITIVE_S, "seconds per check"),
+    Key("time_limits.training", "training_timeout_s", _POSITIVE_S, "seconds per training check and "
+        "descent.manual"),
+    Key("descent.epsilon", "descent_epsilon", _EPSILON, "descent.manual: learning rate"),
+    Key("descent.n_iter", "descent_n_iter", _integer(1), "descent.manual: iterations"),
+    Key("descent.margin", "descent_rel_margin", _MARGIN, "descent.manual: MSE ≤ optimum × (1 + margin)"),
+    Key("data.path", "data_path", _text, "California Housing (file or folder), relative to this file; "
+        "not set: --data, GRADER_DATA, scikit-learn's cache, ../shared/datasets"),
+    Key("data.split_seed", "split_seed", _integer(0), "seed of the 80/20 train/test permutation"),
+    Key("data.test_fraction", "test_fraction", _number(0, 1, low_open=True, high_open=True),
+        "share of the rows in the test part"),
+    *(Key(f"train.{name}.{attr}", f"{name}.{field}", parse, doc)
+      for name in ("batch", "sgd", "minibatch")
+      for attr, field, parse, doc in (
+          ("epsilon", "epsilon", _EPSILON, f"train.{name}: learning rate handed to the student's loop"),
+          ("n_epochs", "n_epochs", _integer(1), "epochs"),
+          *((("batch_size", "batch_size", _integer(1), "batch size"),) if name == "minibatch" else ()),
+          ("margin", "rel_margin", _MARGIN, "train and test MSE ≤ optimum × (1 + margin)"))),
+)
+KEYS_BY_PATH = {key.path: key for key in KEYS}
+TRAINING = ("batch", "sgd", "minibatch")
+
+
+def get(config: GradingConfig, field: str) -> Any:
+    """The value of ``field`` (a :attr:`Key.field`) in ``config``."""
+    if field.startswith("points:"):
+        return config.points.get(field[len("points:"):], 0)
+    group, _, attr = field.partition(".")
+    return getattr(getattr(config, group), attr) if attr else getattr(config, field)
+
+
+def build(values: dict[str, Any], base: GradingConfig | None = None) -> GradingConfig:
+    """``base`` (default: the defaults) with ``values`` ({Key.field: value}) applied."""
+    base = base or GradingConfig()
+    kwargs: dict[str, Any] = {}
+    points = dict(base.points)
+    settings: dict[str, dict[str, Any]] = {name: {} for name in TRAINING}
+    for field, value in values.items():
+        if field.startswith("points:"):
+            points[field[len("points:"):]] = value
+        elif "." in field:
+            group, attr = field.split(".")
+            settings[group][attr] = value
+        else:
+            kwargs[field] = value
+    for name, changes in settings.items():
+        if changes:
+            current: TrainingSettings = getattr(base, name)
+            kwargs[name] = replace(current, **changes)
+    return replace(base, points=points, **kwargs)
+
+
+# --- reading a file -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Loaded:
+    config: GradingConfig
+    file: Path | None  # None: no file, the defaults
+    sources: dict[str, str]  # TOML key -> "FILE:LINE" for the keys the file sets
+
+
+def find_config(start: Path) -> Path | None:
+    """The configuration file that applies to ``start`` (a submission, class folder or .zip), or None."""
+    folder = start.resolve()
+    if not folder.is_dir():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate / CONFIG_NAME
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file() and _has_tool_grader(pyproject):
+            return pyproject
+        if any((candidate / marker).exists() for marker in VCS_MARKERS):
+            return None
+    return None
+
+
+def _has_tool_grader(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not re.search(r"^\s*\[\s*tool\s*\.\s*grader\b|^\s*tool\s*\.\s*grader\b", text, re.M):
+        return False
+    return isinstance(_tool_grader(_parse(pyproject, text)), dict)
+
+
+def _tool_grader(data: dict[str, Any]) -> Any:
+    tool = data.get("tool")
+    return tool.get("grader") if isinstance(tool, dict) else None
+
+
+def load(explicit: Path | None, start: Path | None) -> Loaded:
+    """The configuration from ``explicit`` (``--config``), else the file found from ``start``, else defaults."""
+    file = explicit if explicit is not None else (find_config(start) if start is not None else None)
+    if file is None:
+        return Loaded(GradingConfig(), None, {})
+    if not file.is_file():
+        raise ConfigError(file, "no such configuration file")
+    return load_file(file)
+
+
+def load_file(file: Path) -> Loaded:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(file, f"cannot read it: {exc}") from None
+    data = _parse(file, text)
+    prefix = ""
+    if file.name == PYPROJECT:
+        table = _tool_grader(data)
+        if not isinstance(table, dict):
+            raise ConfigError(file, "no [tool.grader] table")
+        data, prefix = table, "tool.grader."
+    lines = KeyLines(text)
+    values, sources = {}, {}
+    for path, value in flatten(data):
+        if value == {} and _is_section(path):  # an empty [train.sgd]: nothing to set
+            continue
+        line = lines.line_of(prefix + path, value)
+        key = KEYS_BY_PATH.get(path)
+        if key is None:
+            raise ConfigError(file, _unknown(path), prefix + path, line)
+        if key.field in values:
+            raise ConfigError(file, "given twice (e.g. as \"mse.forward\" and as mse.forward)", prefix + path, line)
+        try:
+            values[key.field] = key.parse(value)
+        except ValueError as exc:
+            raise ConfigError(file, str(exc), prefix + path, line) from None
+        if key.field == "data_path":
+            values[key.field] = os.path.normpath(file.parent.absolute() / os.path.expanduser(value))
+        sources[path] = f"{file}:{line}" if line else str(file)
+    config = replace(build(values), config_file=str(file.absolute()))
+    return Loaded(config, file, sources)
+
+
+def _parse(file: Path, text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        line = int(found.group(1)) if found else None
+        reason = message[:found.start()] if found else message
+        raise ConfigError(file, f"invalid TOML: {reason}" + (f" (column {found.group(2)})" if found else ""),
+                          line=line) from None
+
+
+def _is_section(path: str) -> bool:
+    return any(known.startswith(path + ".") for known in KEYS_BY_PATH)
+
+
+def _unknown(path: str) -> str:
+    if _is_section(path):
+        inside = [k[len(path) + 1:] for k in KEYS_BY_PATH if k.startswith(path + ".")]
+        return f"expected a table (keys: {', '.join(inside[:4])}{', ...' if len(inside) > 4 else ''})"
+    head, _, rest = path.partition(".")
+    if head == "points" and rest:
+        return f"unknown check id {rest!r}{_did_you_mean(rest, DEFAULT_POINTS)}"
+    return f"unknown key{_did_you_mean(path, KEYS_BY_PATH)}"
+
+
+def flatten(table: dict[str, Any], path: str = ""):
+    """``{"train": {"sgd": {"epsilon": 1}}}`` -> ``("train.sgd.epsilon", 1)``; lists and empty tables are leaves.
+
+    ``points."mse.forward"`` and ``points.mse.forward`` both give ``points.mse.forward``.
+    """
+    for name, value in table.items():
+        full = f"{path}.{name}" if path else name
+        if isinstance(value, dict) and value:
+            yield from flatten(value, full)
+        else:
+            yield full, value
+
+
+# --- lines of keys ------------------------------------------------------------------------------------------
+
+_BARE = r"[A-Za-z0-9_-]+|\"(?:[^\"\\]|\\.)*\"|'[^']*'"
+_DOTTED = rf"(?:{_BARE})(?:\s*\.\s*(?:{_BARE}))*"
+_HEADER = re.compile(rf"^\[\[?\s*({_DOTTED})\s*\]\]?\s*(?:#.*)?$")
+_ASSIGN = re.compile(rf"^({_DOTTED})\s*=")
+
+
+def _split(dotted: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in re.findall(rf"\s*(?:{_BARE})\s*", dotted)]
+
+
+class KeyLines:
+    """Where each key of a TOML text is set: tomllib keeps no positions, so the text is scanned."""
+
+    def __init__(self, text: str):
+        self.rows = text.splitlines()
+        self.lines: dict[str, int] = {}
+        table: list[str] = []
+        for number, raw in enumerate(self.rows, 1):
+            line = raw.strip()
+            header = _HEADER.match(line)
+            if header:
+                table = _split(header.group(1))
+                self.lines.setdefault(".".join(table), number)
+                continue
+            assign = _ASSIGN.match(line)
+            if assign:
+                self.lines.setdefault(".".join(table + _split(assign.group(1))), number)
+
+    def line_of(self, path: str, value: Any = None) -> int | None:
+        """The line of ``path`` or of its closest enclosing key; for a list, the line of its first bad item."""
+        parts = path.split(".")
+        line = next((self.lines[k] for k in (".".join(parts[:end]) for end in range(len(parts), 0, -1))
+                     if k in self.lines), None)
+        if line and isinstance(value, list):
+            bad = [v for v in value if not isinstance(v, str) or (v not in DEFAULT_POINTS and v not in CONVENTIONS)]
+            if bad:
+                quoted = (f'"{bad[0]}"', f"'{bad[0]}'") if isinstance(bad[0], str) else (repr(bad[0]),)
+                for offset, row in enumerate(self.rows[line - 1: line + 49]):
+                    if any(q in row for q in quoted):
+                        return line + offset
+        return line
