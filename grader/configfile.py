@@ -94,6 +94,14 @@ def _text(value: Any) -> str:
     return value
 
 
+def _sandbox_level(value: Any) -> str:
+    from grader.sandbox.isolation import LEVELS
+
+    if value not in ("auto",) + LEVELS:
+        raise ValueError(f"expected one of \"auto\", {', '.join(repr(v) for v in LEVELS)}; got {_show(value)}")
+    return value
+
+
 def _pass_mark(value: Any) -> PassMark:
     return parse_pass_mark(value)
 
@@ -141,6 +149,16 @@ KEYS: tuple[Key, ...] = (
     Key("time_limits.check", "check_timeout_s", _POSITIVE_S, "seconds per check"),
     Key("time_limits.training", "training_timeout_s", _POSITIVE_S, "seconds per training check and "
         "descent.manual"),
+    Key("time_limits.submission", "submission_timeout_s", _POSITIVE_S, "seconds for all the checks of one "
+        "submission (the checks left time out)"),
+    Key("sandbox.level", "sandbox", _sandbox_level, "\"auto\" (the strongest that works), \"bwrap\", "
+        "\"unshare\" or \"none\" (docs/security.md)"),
+    Key("sandbox.memory_mb", "limits.address_space_mb", _integer(512), "address space of the student process"),
+    Key("sandbox.cpu_s", "limits.cpu_s", _integer(1), "CPU seconds of one student process"),
+    Key("sandbox.output_mb", "limits.file_size_mb", _integer(1), "largest file (and captured output) it "
+        "may write"),
+    Key("sandbox.open_files", "limits.open_files", _integer(16), "open files"),
+    Key("sandbox.processes", "limits.processes", _integer(1), "processes and threads (under a dedicated uid)"),
     Key("descent.epsilon", "descent_epsilon", _EPSILON, "descent.manual: learning rate"),
     Key("descent.n_iter", "descent_n_iter", _integer(1), "descent.manual: iterations"),
     Key("descent.margin", "descent_rel_margin", _MARGIN, "descent.manual: MSE ≤ optimum × (1 + margin)"),
@@ -159,6 +177,7 @@ KEYS: tuple[Key, ...] = (
 )
 KEYS_BY_PATH = {key.path: key for key in KEYS}
 TRAINING = ("batch", "sgd", "minibatch")
+NESTED = TRAINING + ("limits",)  # GradingConfig fields that are frozen dataclasses
 
 
 def get(config: GradingConfig, field: str) -> Any:
@@ -174,7 +193,7 @@ def build(values: dict[str, Any], base: GradingConfig | None = None) -> GradingC
     base = base or GradingConfig()
     kwargs: dict[str, Any] = {}
     points = dict(base.points)
-    settings: dict[str, dict[str, Any]] = {name: {} for name in TRAINING}
+    settings: dict[str, dict[str, Any]] = {name: {} for name in NESTED}
     for field, value in values.items():
         if field.startswith("points:"):
             points[field[len("points:"):]] = value
