@@ -81,9 +81,19 @@ def check(
                                         "stable across machines; combine the slices with `grader merge`."),
     class_mode: bool = typer.Option(False, "--class", help="Treat DIR as a class even if it looks like one "
                                     "submission (e.g. a class where a single student has a tp1.py)."),
+    formats: List[str] = typer.Option([], "--format", help="Also write FMT[=FILE] (repeatable): json, "
+                                      "gradescope, junit, markdown, html [default FILE: beside the JSON report]."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report with loss "
+                                        "curves (class mode: the index page; students' pages beside it)."),
 ) -> None:
     """Grade one submission, or a whole class (a folder of submissions or an LMS .zip export)."""
+    from grader.reporters import outputs
+
     console = Console(highlight=False)
+    try:
+        extra = outputs.parse(formats, html)
+    except ValueError as exc:
+        _usage_error(console, str(exc))
     if not path.exists():
         _usage_error(console, f"no such folder: {path}")
     from grader.intake import is_single_submission
@@ -92,12 +102,12 @@ def check(
             path.is_dir() and not is_single_submission(path) and _has_students(path)):
         config = _config(console, seed, strict_mse, only, data, points)
         raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out,
-                                      jobs, shard))
+                                      jobs, shard, extra))
     if not path.is_dir():
         _usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py, a class folder or a .zip)")
     config = _config(console, seed, strict_mse, only, data, points)
     report_path = json_path or DEFAULT_REPORT_DIR / f"{path.resolve().name}.json"
-    code = _grade_and_report(console, path, config, report_path, fail_under)
+    code = _grade_and_report(console, path, config, report_path, fail_under, extra)
     raise typer.Exit(code)
 
 
@@ -117,7 +127,7 @@ def _config(console: Console, seed: int, strict_mse: bool, only: List[str], data
 
 
 def _check_class(console: Console, path: Path, config: GradingConfig, summary_path: Path, out: Path,
-                 jobs: int, shard_text: Optional[str]) -> int:
+                 jobs: int, shard_text: Optional[str], extra=()) -> int:
     import os
     import tempfile
 
@@ -137,7 +147,7 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
         console.print(f"Grading {len(submissions)} submission{'s' if len(submissions) != 1 else ''} from {path}"
                       + (f" (shard {shard[0]}/{shard[1]})" if shard else "") + f" with {workers} workers")
         graded = _run_with_progress(console, submissions, config, out, workers, grade_class)
-    return _class_outputs(console, graded, summary_path, out)
+    return _class_outputs(console, graded, summary_path, out, config, extra)
 
 
 def _run_with_progress(console, submissions, config, out, workers, grade_class):
@@ -157,12 +167,17 @@ def _run_with_progress(console, submissions, config, out, workers, grade_class):
         return grade_class(submissions, config, out, workers, on_done=done)
 
 
-def _class_outputs(console: Console, graded, summary_path: Path, out: Path) -> int:
+def _class_outputs(console: Console, graded, summary_path: Path, out: Path, config=None, extra=()) -> int:
     names = [g.submission.student for g in graded]
     rows = [(name if names.count(name) == 1 else f"{name} ({g.submission.slug})", g.report,
              str(g.report_path) if g.report_path else None, g.problem) for name, g in zip(names, graded)]
     _write_class_outputs(console, rows, summary_path, out)
     console.print(f"Per-student JSON reports: {out}/")
+    if extra:
+        from grader.reporters import outputs
+
+        for fmt, file in outputs.write_class(rows, extra, out, config):
+            console.print(f"{fmt}: {file}")
     failures = [g for g in graded if g.report is None]
     for g in failures:
         console.print(f"[bold red]grader failed on {g.submission.student}:[/] {g.problem}", highlight=False)
@@ -182,7 +197,7 @@ def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path) 
 
 
 def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,
-                      fail_under: Optional[float]) -> int:
+                      fail_under: Optional[float], extra=()) -> int:
     from grader.reporters import json_report, terminal
     from grader.runner import NotASubmission, grade, not_a_submission_report
 
@@ -206,8 +221,12 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
     try:
         json_report.write(report, report_path)
         console.print(f"JSON report: {report_path}")
+        from grader.reporters import outputs
+
+        for fmt, file in outputs.write_submission(report, extra, report_path, config):
+            console.print(f"{fmt} report: {file}")
     except OSError as exc:
-        console.print(f"[bold red]error:[/] cannot write the JSON report to {report_path}: {exc}")
+        console.print(f"[bold red]error:[/] cannot write a report: {exc}")
         return EXIT_USAGE
     if usage_problem:
         console.print(f"[bold red]error:[/] {usage_problem}", highlight=False)
