@@ -253,7 +253,8 @@ def merge(
     files: list[Path] = []
     for item in reports:
         if item.is_dir():
-            files += sorted(p for p in item.rglob("*.json") if p.name != "summary.json")
+            files += sorted(p for p in item.rglob("*.json")
+                           if p.name != "summary.json" and not p.name.endswith(".gradescope.json"))
         elif item.is_file():
             files.append(item)
         else:

@@ -8,9 +8,9 @@ One submission: each format goes to FILE, or beside the JSON report as ``<name>.
 (:data:`SUFFIXES`). A class run (``--out DIR``): every student gets ``DIR/<slug>.<ext>`` for each
 format, and the class gets one file per format: ``junit`` all students in one JUnit file
 (FILE or ``DIR/junit.xml``), ``markdown`` the class table (FILE or ``DIR/summary.md``), ``html``
-an index linking every student's page (FILE or ``DIR/index.html``), ``gradescope`` nothing more
-(Gradescope grades one submission at a time), ``json`` nothing more (the per-student JSON
-reports and ``summary.json`` are always written).
+an index linking every student's page (FILE or ``DIR/index.html``). ``gradescope`` writes nothing in
+a class run (Gradescope runs the grader once per submission), nor does ``json`` (the per-student
+JSON reports and ``summary.json`` are always written).
 
 Reference curves for the HTML charts are computed here, by trusted grader code, only when HTML is
 requested (:mod:`grader.reference_curves`, cached per process).
@@ -89,14 +89,14 @@ def write_submission(report: SubmissionReport, outputs: Sequence[Output], report
 
 
 def write_class(rows, outputs: Sequence[Output], out_dir: Path, config) -> list[tuple[str, Path]]:
-    """Per-student files in ``out_dir`` and one class file per format.
+    """Per-student files in ``out_dir`` and one class file per format (none for gradescope and json).
 
     ``rows``: ``(student, report or None, JSON report path or None, problem)`` as the class summary takes.
     """
     from grader.classsummary import summarize
     from grader.reporters import html_report, junit, markdown
 
-    fmts = list(dict.fromkeys(o.fmt for o in outputs if o.fmt != "json"))
+    fmts = list(dict.fromkeys(o.fmt for o in outputs if o.fmt not in ("json", "gradescope")))
     written, pages = [], {}
     for student, report, report_path, _ in rows:
         if report is None or report_path is None:
