@@ -16,7 +16,7 @@ $GRADER check "$SUBMISSION" --json "$OUT/report.json" --format junit="$OUT/junit
 code=$?
 
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$OUT/summary.md" ]; then
-    cat "$OUT/summary.md" >> "$GITHUB_STEP_SUMMARY"
+    { echo; cat "$OUT/summary.md"; } >> "$GITHUB_STEP_SUMMARY"
     echo "Pass mark: $PASS_MARK points. The full report with loss curves is in the job's artifacts (report.html)." \
         >> "$GITHUB_STEP_SUMMARY"
 fi
