@@ -76,9 +76,19 @@ def check(
                                                "pyproject.toml with [tool.grader]) [default: found beside DIR]."),
     teacher: bool = typer.Option(False, "--teacher", help="Teacher mode: run the hidden checks too and mark them "
                                  "hidden (implied in class mode)."),
+    formats: List[str] = typer.Option([], "--format", help="Also write FMT[=FILE] (repeatable): json, "
+                                      "gradescope, junit, markdown, html [default FILE: beside the JSON report]."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report with loss "
+                                        "curves (class mode: the index page; students' pages beside it)."),
 ) -> None:
     """Grade one submission, or a whole class (a folder of submissions or an LMS .zip export)."""
+    from grader.reporters import outputs
+
     console = Console(highlight=False)
+    try:
+        extra = outputs.parse(formats, html)
+    except ValueError as exc:
+        _usage_error(console, str(exc))
     if not path.exists():
         _usage_error(console, f"no such folder: {path}")
     from grader.intake import is_single_submission
@@ -99,8 +109,9 @@ def check(
             console.print(f"JSON report: {report_path}")
         _usage_error(console, f"invalid configuration: {exc}")
     if is_class:
-        raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out, jobs, shard))
-    raise typer.Exit(_grade_and_report(console, path, config, report_path))
+        raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out, jobs, shard,
+                                      extra))
+    raise typer.Exit(_grade_and_report(console, path, config, report_path, extra))
 
 
 def _has_students(path: Path) -> bool:
@@ -110,7 +121,7 @@ def _has_students(path: Path) -> bool:
 
 
 def _check_class(console: Console, path: Path, config: GradingConfig, summary_path: Path, out: Path,
-                 jobs: int, shard_text: Optional[str]) -> int:
+                 jobs: int, shard_text: Optional[str], extra=()) -> int:
     import os
     import tempfile
 
@@ -130,7 +141,7 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
         console.print(f"Grading {len(submissions)} submission{'s' if len(submissions) != 1 else ''} from {path}"
                       + (f" (shard {shard[0]}/{shard[1]})" if shard else "") + f" with {workers} workers")
         graded = _run_with_progress(console, submissions, config, out, workers, grade_class)
-    return _class_outputs(console, graded, summary_path, out)
+    return _class_outputs(console, graded, summary_path, out, config, extra)
 
 
 def _run_with_progress(console, submissions, config, out, workers, grade_class):
@@ -150,12 +161,17 @@ def _run_with_progress(console, submissions, config, out, workers, grade_class):
         return grade_class(submissions, config, out, workers, on_done=done)
 
 
-def _class_outputs(console: Console, graded, summary_path: Path, out: Path) -> int:
+def _class_outputs(console: Console, graded, summary_path: Path, out: Path, config=None, extra=()) -> int:
     names = [g.submission.student for g in graded]
     rows = [(name if names.count(name) == 1 else f"{name} ({g.submission.slug})", g.report,
              str(g.report_path) if g.report_path else None, g.problem) for name, g in zip(names, graded)]
     _write_class_outputs(console, rows, summary_path, out)
     console.print(f"Per-student JSON reports: {out}/")
+    if extra:
+        from grader.reporters import outputs
+
+        for fmt, file in outputs.write_class(rows, extra, out, config):
+            console.print(f"{fmt}: {file}")
     failures = [g for g in graded if g.report is None]
     for g in failures:
         console.print(f"[bold red]grader failed on {g.submission.student}:[/] {g.problem}", highlight=False)
@@ -174,7 +190,8 @@ def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path) 
     console.print(f"gradebook: {out / 'gradebook.csv'}, summary: {summary_path}")
 
 
-def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path) -> int:
+def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,
+                      extra=()) -> int:
     from grader.reporters import json_report, terminal
     from grader.runner import NotASubmission, grade, not_a_submission_report
 
@@ -198,8 +215,12 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
     try:
         json_report.write(report, report_path)
         console.print(f"JSON report: {report_path}")
+        from grader.reporters import outputs
+
+        for fmt, file in outputs.write_submission(report, extra, report_path, config):
+            console.print(f"{fmt} report: {file}")
     except OSError as exc:
-        console.print(f"[bold red]error:[/] cannot write the JSON report to {report_path}: {exc}")
+        console.print(f"[bold red]error:[/] cannot write a report: {exc}")
         return EXIT_USAGE
     if usage_problem:
         console.print(f"[bold red]error:[/] {usage_problem}", highlight=False)
@@ -226,7 +247,8 @@ def merge(
     files: list[Path] = []
     for item in reports:
         if item.is_dir():
-            files += sorted(p for p in item.rglob("*.json") if p.name != "summary.json")
+            files += sorted(p for p in item.rglob("*.json")
+                           if p.name != "summary.json" and not p.name.endswith(".gradescope.json"))
         elif item.is_file():
             files.append(item)
         else:

@@ -1,0 +1,170 @@
+"""A self-contained HTML report: one file, inline CSS and SVG, no script, no network, readable on a phone.
+
+Same content as the terminal report (header, checks with status, points, time, message, hints,
+total) plus, for each training check, the student's train and test loss curves next to the
+reference run's (:mod:`grader.reference_curves`, computed by the caller and passed in), on one
+log scale, with the thresholds drawn. Everything that comes from the report is escaped (messages
+hold student text); a Content-Security-Policy forbids any fetch.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any, Mapping, Sequence
+
+from grader.model import CheckResult, Status, SubmissionReport
+from grader.reporters import svg_chart
+from grader.reporters.common import counts, points, visibility_of
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+CSS = """
+:root{--ok:#137333;--bad:#c5221f;--err:#a142f4;--to:#b06000;--skip:#5f6368;--bg:#fff;--fg:#202124;--line:#dadce0}
+*{box-sizing:border-box}body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
+color:var(--fg);background:#f6f7f9}main{max-width:1040px;margin:0 auto;padding:12px}
+h1{font-size:1.4rem;margin:.2em 0}h2{font-size:1.05rem;margin:0}.meta{color:#5f6368;font-size:.85rem;
+overflow-wrap:anywhere}.score{font-size:1.6rem;font-weight:700;margin:.2em 0}.card{background:var(--bg);
+border:1px solid var(--line);border-left:6px solid var(--skip);border-radius:8px;padding:10px 12px;margin:10px 0}
+.card.passed{border-left-color:var(--ok)}.card.failed{border-left-color:var(--bad)}.card.error{border-left-color:var(--err)}
+.card.timeout{border-left-color:var(--to)}.head{display:flex;flex-wrap:wrap;gap:4px 10px;align-items:baseline}
+.id{font-family:ui-monospace,Menlo,Consolas,monospace;font-weight:700}.name{color:#5f6368;font-size:.9rem}
+.pts{margin-left:auto;font-weight:700;white-space:nowrap}.badge{display:inline-block;border-radius:4px;padding:0 6px;
+font-size:.8rem;font-weight:700;color:#fff;background:var(--skip);text-transform:uppercase}
+.badge.passed{background:var(--ok)}.badge.failed{background:var(--bad)}.badge.error{background:var(--err)}
+.badge.timeout{background:var(--to)}.msg{white-space:pre-wrap;overflow-wrap:anywhere;margin:.4em 0}
+.hints{margin:.3em 0;padding-left:1.2em;overflow-wrap:anywhere}.hints li::marker{content:"→ "}
+.warn{background:#fef7e0;border:1px solid #f9ab00;border-radius:6px;padding:6px 10px;margin:6px 0;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;background:var(--bg)}th,td{text-align:left;padding:4px 8px;
+border-bottom:1px solid var(--line);vertical-align:top}td.n{text-align:right;white-space:nowrap}
+.charts{display:flex;flex-wrap:wrap;gap:8px;margin-top:6px}.charts figure{flex:1 1 300px;margin:0;min-width:0}
+.chart{width:100%;height:auto;display:block}.chart .t{font-size:12px;font-weight:700;fill:#202124}
+.chart .frame{fill:#fff;stroke:#bdc1c6}.chart .grid{stroke:#eceff1}.chart .yl{font-size:10px;text-anchor:end;fill:#5f6368}
+.chart .xl{font-size:10px;fill:#5f6368}.chart .end{text-anchor:end}.chart .mid{text-anchor:middle}
+.chart .note{font-size:11px;text-anchor:middle;fill:#c5221f}.chart .h{stroke-width:1.5;stroke-dasharray:6 4}
+.chart .h.train{stroke:#1f6fb2}.chart .h.test{stroke:#d9730d}.chart .h.optimum{stroke:#6b7280;stroke-dasharray:2 3}
+.legend{font-size:.8rem;color:#5f6368;margin:.3em 0 0}.sw{display:inline-block;width:18px;height:0;
+border-top:3px solid;vertical-align:middle;margin:0 3px 0 8px}.sw.d{border-top-style:dashed}.sw.o{border-top:2px dotted #6b7280}
+.legend .item{white-space:nowrap}.marks{font-family:ui-monospace,Menlo,Consolas,monospace;letter-spacing:1px;white-space:nowrap}
+@media (max-width:600px){main{padding:8px}.hide-phone{display:none}h1{font-size:1.2rem}}
+"""
+
+
+def page(title: str, body: str) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
+            f"<link rel=\"icon\" href=\"data:,\"><title>{escape(title)}</title><style>{CSS}</style></head>"
+            f"<body><main>{body}</main></body></html>\n")
+
+
+def _header(report: SubmissionReport) -> str:
+    env: dict[str, Any] = dict(report.environment)
+    data = env.get("data_source") or (f"none: {env['data_problem']}" if env.get("data_problem") else "not needed")
+    n = counts(report)
+    summary = ", ".join(f"{k} {s.value}" for s, k in n.items() if k)
+    parts = [f"<h1>{escape(report.submission.name)}</h1>",
+             f"<p class=\"score\">{points(report.score)} / {points(report.max_score)}</p>",
+             f"<p class=\"meta\">{escape(summary)} · {report.duration_s:.1f} s<br>"
+             f"{escape(report.submission.path)} · grader {escape(report.grader_version)} · torch "
+             f"{escape(str(env.get('torch', '?')))} · python {escape(str(env.get('python', '?')))} · sandbox "
+             f"{escape(str(env.get('sandbox', '?')))}<br>data: {escape(str(data))}</p>"]
+    if env.get("sandbox") == "none":
+        parts.append("<p class=\"warn\">the student's code ran as a plain child process (no sandbox)</p>")
+    parts += [f"<p class=\"warn\">warning: {escape(w)}</p>" for w in report.warnings]
+    return "".join(parts)
+
+
+def _summary_table(report: SubmissionReport) -> str:
+    rows = "".join(
+        f"<tr><td><a href=\"#{escape(c.id)}\" class=\"id\">{escape(c.id)}</a></td>"
+        f"<td><span class=\"badge {c.status.value}\">{c.status.value}</span></td>"
+        f"<td class=\"n\">{points(c.score)}/{points(c.max_score)}</td>"
+        f"<td class=\"n hide-phone\">{c.duration_s:.1f} s</td></tr>" for c in report.checks)
+    return ("<table><thead><tr><th>Check</th><th>Status</th><th>Points</th><th class=\"hide-phone\">Time</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table>")
+
+
+def _curve(details: Mapping[str, Any], key: str) -> list:
+    value = details.get(key)
+    return [v if isinstance(v, (int, float)) else float("nan") for v in value] if isinstance(value, list) else []
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) else float("nan")
+
+
+def charts(check: CheckResult, reference) -> str:
+    """The student's panel next to the reference run's, or "" when the check has no threshold."""
+    d = check.details
+    threshold, optimum = d.get("threshold"), d.get("optimum")
+    if not isinstance(threshold, Mapping) or not isinstance(optimum, Mapping):
+        return ""
+    lines = (svg_chart.Line(f"train threshold {_number(threshold.get('train')):.4g}", _number(threshold.get("train")), "train"),
+             svg_chart.Line(f"test threshold {_number(threshold.get('test')):.4g}", _number(threshold.get("test")), "test"),
+             svg_chart.Line(f"optimum (train) {_number(optimum.get('train')):.4g}", _number(optimum.get("train")), "optimum"))
+    train, test = _curve(d, "train_losses"), _curve(d, "test_losses")
+    bad = [i for i, v in enumerate(train + test) if not (math.isfinite(v) and v > 0)]
+    note = "no loss curve returned" if not train and not test else ("some losses are not finite (diverged)"
+                                                                     if bad else "")
+    panels = [svg_chart.Panel("your run", {"train": train, "test": test}, lines, note)]
+    if reference is not None:
+        panels.append(svg_chart.Panel("reference run", {"train": reference.train, "test": reference.test}, lines))
+    else:
+        panels.append(svg_chart.Panel("reference run", {}, lines, "reference run unavailable (no data)"))
+    low, high = svg_chart.y_range(panels)
+    n_epochs = int(d.get("n_epochs") or 1)
+    figures = "".join(f"<figure>{svg_chart.render(p, low, high, n_epochs)}</figure>" for p in panels)
+    items = [("", "#1f6fb2", "train"), ("", "#d9730d", "test"),
+             ("d", "#1f6fb2", f"train threshold {_number(threshold.get('train')):.4f}"),
+             ("d", "#d9730d", f"test threshold {_number(threshold.get('test')):.4f}"),
+             ("o", "#6b7280", f"optimum {_number(optimum.get('train')):.4f}")]
+    legend = ("<p class=\"legend\">loss (MSE, log scale) per epoch: " + " ".join(
+        f"<span class=\"item\"><span class=\"sw {cls}\" style=\"color:{color}\"></span>{escape(text)}</span>"
+        for cls, color, text in items) + "</p>")
+    return f"<div class=\"charts\">{figures}</div>{legend}"
+
+
+def _card(check: CheckResult, reference) -> str:
+    hidden = " <span class=\"name\">(hidden from students)</span>" if visibility_of(check) == "hidden" else ""
+    hints = "".join(f"<li>{escape(h)}</li>" for h in check.hints)
+    return (f"<section class=\"card {check.status.value}\" id=\"{escape(check.id)}\"><div class=\"head\">"
+            f"<span class=\"badge {check.status.value}\">{check.status.value}</span>"
+            f"<h2 class=\"id\">{escape(check.id)}</h2><span class=\"name\">{escape(check.name)}</span>{hidden}"
+            f"<span class=\"pts\">{points(check.score)}/{points(check.max_score)} · {check.duration_s:.1f} s</span>"
+            f"</div><p class=\"msg\">{escape(check.message)}</p>"
+            + (f"<ul class=\"hints\">{hints}</ul>" if hints else "") + charts(check, reference) + "</section>")
+
+
+def render(report: SubmissionReport, references: Mapping[str, Any] | None = None) -> str:
+    """The page; ``references``: check id -> :class:`grader.reference_curves.Curves` (missing: unavailable)."""
+    references = references or {}
+    cards = "".join(_card(c, references.get(c.id)) for c in report.checks)
+    title = f"{report.submission.name}: {points(report.score)}/{points(report.max_score)} (grader)"
+    return page(title, _header(report) + _summary_table(report) + cards)
+
+
+MARKS = {Status.PASSED.value: "✓", Status.FAILED.value: "✗", Status.ERROR.value: "E", Status.TIMEOUT.value: "T",
+         Status.SKIPPED.value: "-"}
+
+
+def render_index(summary, links: Mapping[str, str], title: str = "Class report") -> str:
+    """A class run's index: one row per student of a :class:`~grader.classsummary.ClassSummary`,
+    linking ``links[student]`` (a relative path to their page)."""
+    ids = summary.check_ids
+    rows = []
+    for row in summary.students:
+        href = links.get(row.student)
+        name = f"<a href=\"{escape(href)}\">{escape(row.student)}</a>" if href else escape(row.student)
+        score = f"{points(row.score)}/{points(row.max_score)}" if row.graded else "n/a"
+        marks = "".join(MARKS.get(row.statuses.get(cid, ""), "·") for cid in ids)
+        problem = f"<br><span class=\"name\">{escape(row.problem)}</span>" if row.problem else ""
+        rows.append(f"<tr><td>{name}{problem}</td><td class=\"n\">{score}</td><td class=\"marks\">{marks}</td></tr>")
+    key = " ".join(f"{i}&nbsp;{escape(cid)}" for i, cid in enumerate(ids, 1))
+    head = (f"<h1>{escape(title)}</h1><p class=\"meta\">{summary.n_students} students, {summary.n_graded} graded"
+            + (f" · mean {round(summary.mean_score, 2):g} / {summary.max_score:g} · median "
+               f"{summary.median_score:g} / {summary.max_score:g}" if summary.n_graded else "") + "</p>")
+    table = ("<table><thead><tr><th>Student</th><th>Score</th><th>Checks</th></tr></thead><tbody>"
+             + "".join(rows) + "</tbody></table>")
+    legend = ("<p class=\"legend\">✓ passed ✗ failed E error T timeout - skipped · not run. Checks in order: "
+              f"{key}</p>")
+    return page(title, head + table + legend)

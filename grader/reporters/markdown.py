@@ -1,0 +1,65 @@
+"""A Markdown summary, e.g. for ``$GITHUB_STEP_SUMMARY`` (GitHub-flavoured Markdown tables).
+
+Student text (messages, hints, names) is escaped: ``<``, ``>`` and ``&`` become entities (GitHub
+renders inline HTML), ``|`` is escaped so a message cannot break the table, newlines become
+``<br>``, and backticks are dropped from text put in code spans.
+"""
+
+from __future__ import annotations
+
+from grader.model import Status, SubmissionReport
+from grader.reporters.common import clean_text, counts, points, visibility_of
+
+ICONS = {Status.PASSED: "✅", Status.FAILED: "❌", Status.ERROR: "💥", Status.TIMEOUT: "⏱️", Status.SKIPPED: "⏭️"}
+
+
+def escape(text: str) -> str:
+    """Inline Markdown text that renders as the characters it holds, on one table row."""
+    text = clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for char in "\\|*_[]#`":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def code(text: str) -> str:
+    return "`" + clean_text(text).replace("`", "").replace("|", "\\|") + "`"
+
+
+def render(report: SubmissionReport, heading_level: int = 2) -> str:
+    h = "#" * heading_level
+    n = counts(report)
+    summary = ", ".join(f"{k} {s.value}" for s, k in n.items() if k)
+    verdict = "✅" if report.all_passed else "❌"
+    lines = [f"{h} {verdict} {escape(report.submission.name)}: {points(report.score)} / "
+             f"{points(report.max_score)}", "",
+             f"{summary}; {report.duration_s:.1f} s · grader {escape(report.grader_version)}", ""]
+    lines += [f"> ⚠️ {escape(w)}" for w in report.warnings]
+    if report.warnings:
+        lines.append("")
+    lines += ["| | Check | Status | Points | Message |", "|---|---|---|---:|---|"]
+    for check in report.checks:
+        hidden = " (hidden)" if visibility_of(check) == "hidden" else ""
+        lines.append(f"| {ICONS[check.status]} | {code(check.id)}{hidden} | {check.status.value} | "
+                     f"{points(check.score)}/{points(check.max_score)} | {escape(check.message)} |")
+    hinted = [c for c in report.checks if c.hints]
+    if hinted:
+        lines += ["", f"{h}# Hints", ""]
+        lines += [f"- {code(c.id)}: {escape(hint)}" for c in hinted for hint in c.hints]
+    return "\n".join(lines) + "\n"
+
+
+def render_class(summary) -> str:
+    """A class run (a :class:`grader.classsummary.ClassSummary`): one row per student, then pass rates."""
+    lines = [f"## Class: {summary.n_graded} / {summary.n_students} graded", ""]
+    if summary.n_graded:
+        lines += [f"mean {round(summary.mean_score, 2):g} / {summary.max_score:g} · "
+                  f"median {summary.median_score:g} / {summary.max_score:g}", ""]
+    lines += ["| Student | Score | Passed | Problem |", "|---|---:|---:|---|"]
+    for row in summary.students:
+        score = f"{points(row.score)}/{points(row.max_score)}" if row.graded else "n/a"
+        passed = sum(1 for s in row.statuses.values() if s == Status.PASSED.value)
+        lines.append(f"| {escape(row.student)} | {score} | {passed}/{len(row.statuses)} | "
+                     f"{escape(row.problem or '')} |")
+    lines += ["", "| Check | Pass rate |", "|---|---:|"]
+    lines += [f"| {code(c.id)} | {c.pass_rate:.0%} |" for c in summary.checks]
+    return "\n".join(lines) + "\n"
