@@ -18,6 +18,7 @@ from rich.console import Console
 
 from grader import __version__
 from grader.config import DEFAULT_POINTS, GradingConfig
+from grader.i18n import Msg, render as tr
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_REPORT_DIR = Path("grader-reports")
@@ -81,6 +82,8 @@ def check(
                                         "stable across machines; combine the slices with `grader merge`."),
     class_mode: bool = typer.Option(False, "--class", help="Treat DIR as a class even if it looks like one "
                                     "submission (e.g. a class where a single student has a tp1.py)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the report: fr or en [default: from "
+                                       "LC_ALL / LC_MESSAGES / LANG, else en]."),
 ) -> None:
     """Grade one submission, or a whole class (a folder of submissions or an LMS .zip export)."""
     console = Console(highlight=False)
@@ -90,12 +93,12 @@ def check(
 
     if class_mode or shard or path.suffix.lower() == ".zip" or (
             path.is_dir() and not is_single_submission(path) and _has_students(path)):
-        config = _config(console, seed, strict_mse, only, data, points)
+        config = _config(console, seed, strict_mse, only, data, points, lang)
         raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out,
                                       jobs, shard))
     if not path.is_dir():
         _usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py, a class folder or a .zip)")
-    config = _config(console, seed, strict_mse, only, data, points)
+    config = _config(console, seed, strict_mse, only, data, points, lang)
     report_path = json_path or DEFAULT_REPORT_DIR / f"{path.resolve().name}.json"
     code = _grade_and_report(console, path, config, report_path, fail_under)
     raise typer.Exit(code)
@@ -107,13 +110,24 @@ def _has_students(path: Path) -> bool:
                for p in path.iterdir())
 
 
+def _lang(console: Console, option: Optional[str]) -> str:
+    from grader.i18n import resolve_lang
+
+    try:
+        return resolve_lang(option)
+    except ValueError as exc:
+        _usage_error(console, f"--lang: {exc}")
+        raise  # unreachable: _usage_error exits
+
+
 def _config(console: Console, seed: int, strict_mse: bool, only: List[str], data: Optional[Path],
-            points: List[str]) -> GradingConfig:
+            points: List[str], lang: Optional[str] = None) -> GradingConfig:
     unknown_only = sorted(set(only) - set(DEFAULT_POINTS))
     if unknown_only:
         _usage_error(console, f"--only: unknown check id(s) {', '.join(unknown_only)}")
     return GradingConfig(seed=seed, strict_mse=strict_mse, only=tuple(only) or None,
-                         data_path=str(data) if data else None).with_points(_parse_points(console, points))
+                         data_path=str(data) if data else None, lang=_lang(console, lang),
+                         ).with_points(_parse_points(console, points))
 
 
 def _check_class(console: Console, path: Path, config: GradingConfig, summary_path: Path, out: Path,
@@ -134,10 +148,10 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
         except IntakeError as exc:
             _usage_error(console, str(exc))
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-        console.print(f"Grading {len(submissions)} submission{'s' if len(submissions) != 1 else ''} from {path}"
-                      + (f" (shard {shard[0]}/{shard[1]})" if shard else "") + f" with {workers} workers")
+        console.print(tr(Msg("cli.grading", n=len(submissions), path=str(path), workers=workers,
+                             shard=Msg("cli.shard", i=shard[0], of=shard[1]) if shard else ""), config.lang))
         graded = _run_with_progress(console, submissions, config, out, workers, grade_class)
-    return _class_outputs(console, graded, summary_path, out)
+    return _class_outputs(console, graded, summary_path, out, config.lang)
 
 
 def _run_with_progress(console, submissions, config, out, workers, grade_class):
@@ -157,28 +171,28 @@ def _run_with_progress(console, submissions, config, out, workers, grade_class):
         return grade_class(submissions, config, out, workers, on_done=done)
 
 
-def _class_outputs(console: Console, graded, summary_path: Path, out: Path) -> int:
+def _class_outputs(console: Console, graded, summary_path: Path, out: Path, lang: str) -> int:
     names = [g.submission.student for g in graded]
     rows = [(name if names.count(name) == 1 else f"{name} ({g.submission.slug})", g.report,
              str(g.report_path) if g.report_path else None, g.problem) for name, g in zip(names, graded)]
-    _write_class_outputs(console, rows, summary_path, out)
-    console.print(f"Per-student JSON reports: {out}/")
+    _write_class_outputs(console, rows, summary_path, out, lang)
+    console.print(tr(Msg("cli.per_student_reports", out=str(out)), lang))
     failures = [g for g in graded if g.report is None]
     for g in failures:
         console.print(f"[bold red]grader failed on {g.submission.student}:[/] {g.problem}", highlight=False)
     return EXIT_INTERNAL if failures else EXIT_OK
 
 
-def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path) -> None:
+def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path, lang: str = "en") -> None:
     """Class table, gradebook and summary: the same for a class run and for `grader merge`."""
     from grader.classsummary import summarize
     from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
 
     summary = summarize(rows)
-    render_class_table(summary, console)
+    render_class_table(summary, console, lang)
     write_gradebook_csv(summary, out / "gradebook.csv")
     write_summary_json(summary, summary_path)
-    console.print(f"gradebook: {out / 'gradebook.csv'}, summary: {summary_path}")
+    console.print(tr(Msg("cli.gradebook", gradebook=str(out / "gradebook.csv"), summary=str(summary_path)), lang))
 
 
 def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,
@@ -205,7 +219,7 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
     terminal.render(report, console)
     try:
         json_report.write(report, report_path)
-        console.print(f"JSON report: {report_path}")
+        console.print(tr(Msg("cli.json_report", path=str(report_path)), config.lang))
     except OSError as exc:
         console.print(f"[bold red]error:[/] cannot write the JSON report to {report_path}: {exc}")
         return EXIT_USAGE
@@ -224,6 +238,8 @@ def merge(
     reports: List[Path] = typer.Argument(..., help="Per-student JSON reports, or folders holding them."),
     out: Path = typer.Option(DEFAULT_REPORT_DIR, "--out", help="Where to write gradebook.csv and summary.json."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Summary JSON [default: OUT/summary.json]."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the class table: fr or en [default: "
+                                       "from the locale, else en]."),
 ) -> None:
     """Build the class summary and gradebook from per-student reports (e.g. the shards of a CI matrix)."""
     import json
@@ -251,7 +267,7 @@ def merge(
             _usage_error(console, f"{file}: student {report.submission.name!r} already read from {seen[report.submission.name]}")
         seen[report.submission.name] = file
         rows.append((report.submission.name, report, str(file), None))
-    _write_class_outputs(console, rows, json_path or out / "summary.json", out)
+    _write_class_outputs(console, rows, json_path or out / "summary.json", out, _lang(console, lang))
 
 
 @app.command("checks")
