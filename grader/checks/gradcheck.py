@@ -65,6 +65,8 @@ def gradcheck_error(kind: str, text: str) -> str | None:
     """Diagnosis of an exception the student's code raised under gradcheck or a direct call."""
     if "modified by an inplace operation" in text:
         return "context.inplace_modified"
+    if "leaf Variable that requires grad is being used in an in-place operation" in text:
+        return "context.input_mutated"
     if "shapes cannot be multiplied" in text:
         return "linear.shape_error"
     return None
@@ -113,6 +115,11 @@ def _failed(fn, inputs, names, details: dict[str, Any], head: str) -> Outcome:
     worst = evidence.details["worst"]
     if worst["abs_diff"] <= ATOL + RTOL * abs(worst["numerical"]):  # the Jacobians agree: another test failed
         return Outcome(False, Msg("gradcheck.failed", head=head), details, hints)
-    message = Msg("gradcheck.failed_at", head=head, output=worst["output"], input=worst["input_name"],
-                  index=tuple(worst["input_index"]), numerical=worst["numerical"], analytical=worst["analytical"])
+    message = Msg("gradcheck.failed_at", head=head, output=_index(worst["output"]), input=worst["input_name"],
+                  index=_index(worst["input_index"]), numerical=worst["numerical"], analytical=worst["analytical"])
     return Outcome(False, message, details, hints)
+
+
+def _index(index: Sequence[int]) -> str:
+    """``[2, 1]`` for an element of a tensor, nothing for a scalar."""
+    return "[" + ", ".join(map(str, index)) + "]" if len(index) else ""

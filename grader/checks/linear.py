@@ -60,7 +60,7 @@ def _forward_hints(ctx: CheckContext, details: dict[str, Any], got: Any, x, w, b
     ]))
 
 
-@check("linear.forward", needs=("tp1.Linear", "tp1.Context"))
+@check("linear.forward", needs=("tp1.Linear", "tp1.Context"), on_error=gradcheck_error)
 def linear_forward(ctx: CheckContext) -> Outcome:
     x, w, b = _inputs(ctx)
     want = ref.linear(x, w, b).detach()

@@ -66,7 +66,7 @@ def _backward_convention(ctx: CheckContext, yhat, y) -> str | None:
     return None
 
 
-@check("mse.forward", needs=("tp1.MSE", "tp1.Context"))
+@check("mse.forward", needs=("tp1.MSE", "tp1.Context"), on_error=gradcheck_error)
 def mse_forward(ctx: CheckContext) -> Outcome:
     shapes = ", ".join(shape_str(s) for s in FORWARD_CASES)
     details: dict[str, Any] = {"shapes": [list(s) for s in FORWARD_CASES], "expected": "1/q ‖Ŷ−Y‖²"}
@@ -122,7 +122,7 @@ def _backward_catalogue(yhat, y, g, convention: str) -> list[Known]:
     ]
 
 
-@check("mse.backward", needs=("tp1.MSE", "tp1.Context"))
+@check("mse.backward", needs=("tp1.MSE", "tp1.Context"), on_error=gradcheck_error)
 def mse_backward(ctx: CheckContext) -> Outcome:
     yhat, y = _inputs(ctx, 4, 3)
     g = torch.tensor(GRAD_OUTPUT, dtype=torch.float64)

@@ -93,7 +93,7 @@ MESSAGES = {
     "gradcheck.passed": "gradcheck passed in float64",
     "gradcheck.not_tensor": "{function} returned {got}, not a tensor",
     "gradcheck.failed": "gradcheck failed: {head}",
-    "gradcheck.failed_at": "gradcheck failed: d out{output} / d {input}{index}: numerical {numerical:.6g}, "
+    "gradcheck.failed_at": "gradcheck failed: ∂out{output}/∂{input}{index}: numerical {numerical:.6g}, "
                            "analytical (your backward) {analytical:.6g} ({head})",
     "gradcheck.could_not_run": "gradcheck could not run: {text}",
     # Linear
@@ -221,6 +221,9 @@ MESSAGES = {
                                   "backward then sees different tensors. Compute into new tensors",
     "hint.context.inplace_modified": "a tensor saved for backward was modified in place (+=, .sub_(), …) after "
                                      "being saved: compute into a new tensor instead",
+    "hint.context.input_mutated": "forward or backward modifies an input in place (+=, -=, .sub_(), …): PyTorch "
+                                  "refuses it on a tensor that requires grad. Compute into a new tensor "
+                                  "(d = yhat - y)",
     "hint.descent.wrong_return": "descente(x, y, epsilon, n_iter) must return (w, b, losses)",
     "hint.descent.grad_b_not_summed": "the bias gradient from Linear.backward is not summed over the batch, so b "
                                       "grows into a matrix: return grad_output.sum(0) for b",

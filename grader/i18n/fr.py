@@ -97,7 +97,7 @@ MESSAGES = {
     "gradcheck.passed": "gradcheck réussi en float64",
     "gradcheck.not_tensor": "{function} a renvoyé {got}, pas un tenseur",
     "gradcheck.failed": "gradcheck a échoué : {head}",
-    "gradcheck.failed_at": "gradcheck a échoué : d out{output} / d {input}{index} : numérique {numerical:.6g}, "
+    "gradcheck.failed_at": "gradcheck a échoué : ∂out{output}/∂{input}{index} : numérique {numerical:.6g}, "
                            "analytique (votre backward) {analytical:.6g} ({head})",
     "gradcheck.could_not_run": "gradcheck n'a pas pu s'exécuter : {text}",
     # Linear
@@ -241,6 +241,9 @@ MESSAGES = {
                                   "tenseurs",
     "hint.context.inplace_modified": "un tenseur sauvegardé pour backward a été modifié sur place (+=, .sub_(), "
                                      "…) après sa sauvegarde : calculez plutôt dans un nouveau tenseur",
+    "hint.context.input_mutated": "forward ou backward modifie une entrée sur place (+=, -=, .sub_(), …) : "
+                                  "PyTorch le refuse sur un tenseur qui requiert un gradient. Calculez dans un "
+                                  "nouveau tenseur (d = yhat - y)",
     "hint.descent.wrong_return": "descente(x, y, epsilon, n_iter) doit renvoyer (w, b, losses)",
     "hint.descent.grad_b_not_summed": "le gradient du biais renvoyé par Linear.backward n'est pas sommé sur le "
                                       "batch, donc b devient une matrice : renvoyez grad_output.sum(0) pour b",
