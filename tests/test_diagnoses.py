@@ -48,6 +48,8 @@ CASES = {
         (MSE_BWD, "grad_yhat = 2 * (yhat - y) / q")]}),
     "gradcheck.constant_factor": ("mse.gradcheck", "failed", {"tp1": [
         (MSE_BWD, "grad_yhat = grad_output * 3 * (yhat - y) / q")]}),
+    "gradcheck.input_factor": ("linear.gradcheck", "failed", {"tp1": [
+        ("grad_W = X.T @ grad_output", "grad_W = 2 * X.T @ grad_output")]}),
     "gradcheck.float32_cast": ("mse.gradcheck", "failed", {"tp1": [
         ("ctx.save_for_backward(yhat, y)\n        q", "yhat, y = yhat.float(), y.float()\n"
                                                     "        ctx.save_for_backward(yhat, y)\n        q")]}),
@@ -68,6 +70,7 @@ CASES = {
         ("grad_X = grad_output @ W.T", "grad_X = grad_output @ W")]}),
     "linear.argument_order": ("linear.forward", "failed", {"tp1": [
         ("def forward(ctx, X, W, b):", "def forward(ctx, W, X, b):")]}),
+    "linear.shape_error_forward": ("linear.forward", "failed", {"tp1": [("return X @ W + b", "return X @ W.T + b")]}),
     "linear.no_bias": ("linear.forward", "failed", {"tp1": [("return X @ W + b", "return X @ W")]}),
     # Context
     "context.shared_state": ("context.isolation", "failed", {"tp1": [SAVE_MSE, LOAD_MSE]}),
@@ -91,6 +94,8 @@ TRAINING = {
     "train.grads_accumulate": ("train.batch", "failed", {"tp1_autograd": [("            param.grad.zero_()\n", "")]}),
     "train.wrong_sign": ("train.batch", "failed", {"tp1_autograd": [(STEP, "            param += epsilon * param.grad\n")]}),
     "train.no_update": ("train.minibatch", "failed", {"tp1_autograd": [
+        (STEP, "            param.clone().sub_(epsilon * param.grad)\n")]}),
+    "train.grad_none": ("train.sgd", "error", {"tp1_autograd": [
         (STEP, "            param = param - epsilon * param.grad\n")]}),
     "train.diverged": ("train.batch", "failed", {"tp1_autograd": [
         ("loss = mse(linear(x_train, w, b), y_train)", "loss = mse(linear(x_train, w, b), y_train) * len(x_train)")]}),
@@ -124,6 +129,7 @@ def hint_prefix(diagnosis: str, lang: str) -> str:
 
 def assert_diagnosed(diagnosis, case, tmp_path, launcher):
     check_id, status, edits, *settings = case
+    diagnosis = diagnosis.removesuffix("_forward")  # a second case of the same diagnosis
     sub = mutate(tmp_path, **edits)
     for lang in ("en", "fr"):
         report = grade(sub, check_id, launcher=launcher, lang=lang, **(settings[0] if settings else {}))
@@ -159,10 +165,11 @@ def test_every_hint_of_the_catalogue_is_tested_or_listed_as_generic():
         "mse.ignores_grad_output_y_none", "mse.signed", "mse.norm_not_squared", "mse.unreduced_over_q",
         "mse.per_column_mean", "mse.per_row", "mse.normalised_by_p", "linear.bias_subtracted", "linear.grad_b_mean",
         "linear.grads_ignore_grad_output", "descent.wrong_return", "descent.not_converged",
-        "descent.losses_not_decreasing", "train.wrong_return", "train.not_converged", "train.grad_none",
+        "descent.losses_not_decreasing", "train.wrong_return", "train.not_converged",
         "load.missing_file", "load.import_timeout", "load.not_a_submission",
         "context.inplace_modified",  # torch's version-counter error: a saved tensor modified before backward
     }
     hints = {key.removeprefix("hint.") for key in catalogue("en") if key.startswith("hint.")}
-    assert hints - set(CASES) - set(TRAINING) == untested
+    tested = {name.removesuffix("_forward") for name in (*CASES, *TRAINING)}
+    assert hints - tested == untested
     assert Msg("hint.mse.sum") == Msg("hint.mse.sum")

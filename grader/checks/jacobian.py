@@ -106,13 +106,29 @@ def _diagnose(evidence: Evidence, fn, inputs, numerical, analytical, out) -> Non
         evidence.diagnosis = "gradcheck.ignores_grad_output"
         evidence.hint_params = {"g": PROBE}
         return
-    num = torch.cat([n.reshape(-1) for n in numerical])
-    ana = torch.cat([a.reshape(-1) for a in analytical])
-    mask = num.abs() > 1e-3 * float(num.abs().max())
-    if not mask.any() or not torch.allclose(ana[~mask], torch.zeros_like(ana[~mask]), atol=1e-4):
+    factors = [_factor(n.reshape(-1), a.reshape(-1)) for n, a in zip(numerical, analytical)]
+    if any(f is None for f in factors):
         return
+    wrong = [(i, f) for i, f in enumerate(factors) if abs(f - 1) > 1e-3]
+    if len(wrong) == len(factors) and max(f for _, f in wrong) - min(f for _, f in wrong) <= 1e-3 * abs(wrong[0][1]):
+        evidence.diagnosis = "gradcheck.constant_factor"
+        evidence.hint_params = {"factor": wrong[0][1]}
+    elif wrong:
+        i, factor = wrong[0]
+        evidence.diagnosis = "gradcheck.input_factor"
+        evidence.hint_params = {"factor": factor, "input": evidence.details["per_input"][i]["name"]}
+
+
+def _factor(num: torch.Tensor, ana: torch.Tensor) -> float | None:
+    """c when ``ana`` = c × ``num`` (one input's Jacobian off by a constant), else None."""
+    scale = float(num.abs().max()) if num.numel() else 0.0
+    if scale == 0.0:
+        return None
+    mask = num.abs() > 1e-3 * scale
+    if not torch.allclose(ana[~mask], torch.zeros_like(ana[~mask]), atol=1e-4):
+        return None
     ratios = ana[mask] / num[mask]
     factor = float(ratios.median())
-    if abs(factor - 1) > 1e-3 and float((ratios - factor).abs().max()) <= 1e-3 * max(abs(factor), 1e-3):
-        evidence.diagnosis = "gradcheck.constant_factor"
-        evidence.hint_params = {"factor": factor}
+    if float((ratios - factor).abs().max()) > 1e-3 * max(abs(factor), 1e-3):
+        return None
+    return factor

@@ -49,11 +49,14 @@ def _other_order(ctx: CheckContext, x, w, b) -> tuple[str, ...] | None:
     return None
 
 
-def _forward_hints(ctx: CheckContext, details: dict[str, Any], got: Any, x, w, b) -> list[Msg]:
+def _forward_hints(ctx: CheckContext, details: dict[str, Any], got: Any, x, w, b, error: str) -> list[Msg]:
     order = _other_order(ctx, x, w, b)
     if order:
         details["diagnosis"] = "linear.argument_order"
         return [hint("linear.argument_order", order=", ".join(order))]
+    if gradcheck_error("RuntimeError", error) == "linear.shape_error":
+        details["diagnosis"] = "linear.shape_error"
+        return [hint("linear.shape_error")]
     return diagnosed(details, diagnose(got, [
         Known("linear.no_bias", (x @ w).detach()),
         Known("linear.bias_subtracted", (x @ w - b).detach()),
@@ -65,6 +68,7 @@ def linear_forward(ctx: CheckContext) -> Outcome:
     x, w, b = _inputs(ctx)
     want = ref.linear(x, w, b).detach()
     details: dict[str, Any] = {"shapes": {"X": [Q, N], "W": [N, P], "b": [P]}, "expected": "X @ W + b"}
+    error = ""
     try:
         got = _forward(ctx, x, w, b)
         mismatch = compare(want, got, "Linear.forward(X, W, b)")
@@ -74,11 +78,12 @@ def linear_forward(ctx: CheckContext) -> Outcome:
     except StudentError as exc:
         if exc.type_name == "NotImplementedError":
             raise
-        got, failure = None, Msg("linear.forward.raised", type=exc.type_name, message=exc.message)
+        got, error = None, exc.message
+        failure = Msg("linear.forward.raised", type=exc.type_name, message=exc.message)
         details["error"] = exc.describe()
     if failure is None:
         return Outcome(True, Msg("linear.forward.passed", q=Q, n=N, p=P), details)
-    return Outcome(False, failure, details, _forward_hints(ctx, details, got, x, w, b))
+    return Outcome(False, failure, details, _forward_hints(ctx, details, got, x, w, b, error))
 
 
 def _backward_catalogue(x, w, b, g) -> list[Known]:

@@ -192,6 +192,8 @@ MESSAGES = {
                                           "by grad_output",
     "hint.gradcheck.constant_factor": "your backward is {factor:.3g}× the true gradient everywhere: a constant "
                                       "factor is wrong or missing (2, the normalisation q or q·p, the sign)",
+    "hint.gradcheck.input_factor": "the gradient for {input} is {factor:.3g}× the true one (the other inputs' "
+                                   "are right): a constant factor is wrong or missing in that gradient",
     "hint.linear.argument_order": "your forward takes its arguments in the order ({order}); the lab calls "
                                   "linear(X, W, b): use forward(ctx, X, W, b)",
     "hint.linear.no_bias": "the bias b is not added: X @ W + b",
@@ -253,8 +255,9 @@ MESSAGES = {
     "hint.train.update_outside_no_grad": "the update runs outside torch.no_grad(): PyTorch refuses to modify "
                                          "in place a leaf that requires grad. Write: with torch.no_grad(): "
                                          "w -= epsilon * w.grad",
-    "hint.train.grad_none": "w.grad is None: after w = w - epsilon * w.grad outside torch.no_grad(), w is no "
-                            "longer a leaf and gets no gradient. Update in place under torch.no_grad()",
+    "hint.train.grad_none": "w.grad is None: w = w - epsilon * w.grad makes a new tensor, which is not the "
+                            "parameter autograd computes gradients for. Update in place: with torch.no_grad(): "
+                            "w -= epsilon * w.grad",
     # terminal report
     "terminal.submission": "Submission {name}",
     "terminal.data": "data: {data}",

@@ -208,6 +208,9 @@ MESSAGES = {
                                           "multipliez par grad_output",
     "hint.gradcheck.constant_factor": "votre backward vaut {factor:.3g}× le vrai gradient partout : un facteur "
                                       "constant est faux ou manquant (le 2, la normalisation q ou q·p, le signe)",
+    "hint.gradcheck.input_factor": "le gradient par rapport à {input} vaut {factor:.3g}× le vrai (ceux des "
+                                   "autres entrées sont justes) : un facteur constant est faux ou manquant dans ce "
+                                   "gradient",
     "hint.linear.argument_order": "votre forward prend ses arguments dans l'ordre ({order}) ; le TP appelle "
                                   "linear(X, W, b) : écrivez forward(ctx, X, W, b)",
     "hint.linear.no_bias": "le biais b n'est pas ajouté : X @ W + b",
@@ -275,9 +278,9 @@ MESSAGES = {
     "hint.train.update_outside_no_grad": "la mise à jour est faite hors de torch.no_grad() : PyTorch refuse de "
                                          "modifier sur place une feuille qui requiert un gradient. Écrivez : "
                                          "with torch.no_grad(): w -= epsilon * w.grad",
-    "hint.train.grad_none": "w.grad vaut None : après w = w - epsilon * w.grad hors de torch.no_grad(), w n'est "
-                            "plus une feuille et ne reçoit plus de gradient. Mettez à jour sur place sous "
-                            "torch.no_grad()",
+    "hint.train.grad_none": "w.grad vaut None : w = w - epsilon * w.grad crée un nouveau tenseur, qui n'est "
+                            "pas le paramètre dont autograd calcule le gradient. Mettez à jour sur place : "
+                            "with torch.no_grad(): w -= epsilon * w.grad",
     # rapport dans le terminal
     "terminal.submission": "Rendu {name}",
     "terminal.data": "données : {data}",
