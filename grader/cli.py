@@ -271,13 +271,15 @@ def merge(
 
 
 @app.command("checks")
-def list_checks() -> None:
+def list_checks(lang: Optional[str] = typer.Option(None, "--lang", help="Language of the names: fr or en.")
+                ) -> None:
     """List the checks: id, name, default points."""
     from grader.checks import REGISTRY
 
     console = Console(highlight=False)
+    language = _lang(console, lang)
     for spec in REGISTRY:
-        console.print(f"{spec.id:<18} {DEFAULT_POINTS.get(spec.id, 0):>3g}  {spec.name}")
+        console.print(f"{spec.id:<18} {DEFAULT_POINTS.get(spec.id, 0):>3g}  {spec.title(language)}")
 
 
 def main() -> None:

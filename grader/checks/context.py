@@ -17,7 +17,7 @@ import torch
 
 from grader.checks.base import CheckContext, Outcome, check
 from grader.checks.diagnose import Known, diagnose, hint
-from grader.checks.gradcheck import gradcheck_error
+from grader.checks.gradcheck import function_error
 from grader.compare import compare, describe
 from grader.i18n import Msg
 
@@ -94,7 +94,7 @@ def _twice(ctx: CheckContext, label: str, fn: str, inputs, grad) -> Outcome | No
                    [hint("context.saved_mutated")])
 
 
-@check("context.isolation", needs=("tp1.MSE", "tp1.Linear", "tp1.Context"), on_error=gradcheck_error)
+@check("context.isolation", needs=("tp1.MSE", "tp1.Linear", "tp1.Context"), on_error=function_error)
 def context_isolation(ctx: CheckContext) -> Outcome:
     checked = []
     for label, (fn, make_inputs, make_grad) in FUNCTIONS.items():

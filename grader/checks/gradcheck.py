@@ -61,8 +61,8 @@ def warm_up() -> None:
     torch.autograd.gradcheck(lambda t: t * 2, (x,))
 
 
-def gradcheck_error(kind: str, text: str) -> str | None:
-    """Diagnosis of an exception the student's code raised under gradcheck or a direct call."""
+def function_error(kind: str, text: str) -> str | None:
+    """Diagnosis of an exception the student's MSE or Linear raised (a direct call or under gradcheck)."""
     if "modified by an inplace operation" in text:
         return "context.inplace_modified"
     if "leaf Variable that requires grad is being used in an in-place operation" in text:

@@ -14,7 +14,7 @@ import torch
 from grader.checks import expected as ref
 from grader.checks.base import CheckContext, Outcome, check
 from grader.checks.diagnose import Known, diagnose, diagnosed, hint
-from grader.checks.gradcheck import gradcheck_error, run_gradcheck
+from grader.checks.gradcheck import function_error, run_gradcheck
 from grader.compare import close, compare, describe
 from grader.i18n import Msg
 from grader.sandbox.errors import StudentError
@@ -54,7 +54,7 @@ def _forward_hints(ctx: CheckContext, details: dict[str, Any], got: Any, x, w, b
     if order:
         details["diagnosis"] = "linear.argument_order"
         return [hint("linear.argument_order", order=", ".join(order))]
-    if gradcheck_error("RuntimeError", error) == "linear.shape_error":
+    if function_error("RuntimeError", error) == "linear.shape_error":
         details["diagnosis"] = "linear.shape_error"
         return [hint("linear.shape_error")]
     return diagnosed(details, diagnose(got, [
@@ -63,7 +63,7 @@ def _forward_hints(ctx: CheckContext, details: dict[str, Any], got: Any, x, w, b
     ]))
 
 
-@check("linear.forward", needs=("tp1.Linear", "tp1.Context"), on_error=gradcheck_error)
+@check("linear.forward", needs=("tp1.Linear", "tp1.Context"), on_error=function_error)
 def linear_forward(ctx: CheckContext) -> Outcome:
     x, w, b = _inputs(ctx)
     want = ref.linear(x, w, b).detach()
@@ -101,7 +101,7 @@ def _backward_catalogue(x, w, b, g) -> list[Known]:
     ]
 
 
-@check("linear.backward", needs=("tp1.Linear", "tp1.Context"), on_error=gradcheck_error)
+@check("linear.backward", needs=("tp1.Linear", "tp1.Context"), on_error=function_error)
 def linear_backward(ctx: CheckContext) -> Outcome:
     x, w, b = _inputs(ctx)
     g = ctx.randn(Q, P, salt="grad_output")
@@ -123,6 +123,6 @@ def linear_backward(ctx: CheckContext) -> Outcome:
     return Outcome(True, Msg("linear.backward.passed", q=Q, n=N, p=P), details)
 
 
-@check("linear.gradcheck", needs=("tp1.Linear",), on_error=gradcheck_error)
+@check("linear.gradcheck", needs=("tp1.Linear",), on_error=function_error)
 def linear_gradcheck(ctx: CheckContext) -> Outcome:
     return run_gradcheck(ctx.student, "tp1.Linear.apply", _inputs(ctx, 4, 3, 2), NAMES)

@@ -9,7 +9,7 @@ import torch
 from grader.checks import expected as ref
 from grader.checks.base import CheckContext, Outcome, check
 from grader.checks.diagnose import Known, diagnose, diagnosed, hint
-from grader.checks.gradcheck import gradcheck_error, run_gradcheck
+from grader.checks.gradcheck import function_error, run_gradcheck
 from grader.compare import close, compare, describe, shape_str
 from grader.i18n import Msg
 from grader.sandbox.errors import StudentError
@@ -66,7 +66,7 @@ def _backward_convention(ctx: CheckContext, yhat, y) -> str | None:
     return None
 
 
-@check("mse.forward", needs=("tp1.MSE", "tp1.Context"), on_error=gradcheck_error)
+@check("mse.forward", needs=("tp1.MSE", "tp1.Context"), on_error=function_error)
 def mse_forward(ctx: CheckContext) -> Outcome:
     shapes = ", ".join(shape_str(s) for s in FORWARD_CASES)
     details: dict[str, Any] = {"shapes": [list(s) for s in FORWARD_CASES], "expected": "1/q ‖Ŷ−Y‖²"}
@@ -122,7 +122,7 @@ def _backward_catalogue(yhat, y, g, convention: str) -> list[Known]:
     ]
 
 
-@check("mse.backward", needs=("tp1.MSE", "tp1.Context"), on_error=gradcheck_error)
+@check("mse.backward", needs=("tp1.MSE", "tp1.Context"), on_error=function_error)
 def mse_backward(ctx: CheckContext) -> Outcome:
     yhat, y = _inputs(ctx, 4, 3)
     g = torch.tensor(GRAD_OUTPUT, dtype=torch.float64)
@@ -146,7 +146,7 @@ def mse_backward(ctx: CheckContext) -> Outcome:
     return Outcome(True, Msg("mse.backward.passed", g=GRAD_OUTPUT), details)
 
 
-@check("mse.gradcheck", needs=("tp1.MSE",), on_error=gradcheck_error)
+@check("mse.gradcheck", needs=("tp1.MSE",), on_error=function_error)
 def mse_gradcheck(ctx: CheckContext) -> Outcome:
     yhat, y = _inputs(ctx, 3, 2)
     return run_gradcheck(ctx.student, "tp1.MSE.apply", (yhat, y), ("yhat", "y"))
