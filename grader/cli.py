@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import traceback
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
 
@@ -21,6 +22,7 @@ from rich.console import Console
 from grader import __version__
 from grader.cliconfig import ConfigError, Overrides, UsageProblem, resolve, write_config_error_report
 from grader.config import DEFAULT_POINTS, GradingConfig
+from grader.i18n import Msg, render as tr
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_REPORT_DIR = Path("grader-reports")
@@ -80,6 +82,8 @@ def check(
                                       "gradescope, junit, markdown, html [default FILE: beside the JSON report]."),
     html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report with loss "
                                         "curves (class mode: the index page; students' pages beside it)."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the report: fr or en [default: from "
+                                       "LC_ALL / LC_MESSAGES / LANG, else en]."),
 ) -> None:
     """Grade one submission, or a whole class (a folder of submissions or an LMS .zip export)."""
     from grader.reporters import outputs
@@ -108,6 +112,7 @@ def check(
             write_config_error_report(path, report_path, exc, options)
             console.print(f"JSON report: {report_path}")
         _usage_error(console, f"invalid configuration: {exc}")
+    config = replace(config, lang=_lang(console, lang))
     if is_class:
         raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out, jobs, shard,
                                       extra))
@@ -118,6 +123,16 @@ def _has_students(path: Path) -> bool:
     """A folder with sub-folders or zips is a class; one with only loose files is a (bad) submission."""
     return any((p.is_dir() and not p.name.startswith((".", "__"))) or p.suffix.lower() == ".zip"
                for p in path.iterdir())
+
+
+def _lang(console: Console, option: Optional[str]) -> str:
+    from grader.i18n import resolve_lang
+
+    try:
+        return resolve_lang(option)
+    except ValueError as exc:
+        _usage_error(console, f"--lang: {exc}")
+        raise  # unreachable: _usage_error exits
 
 
 def _check_class(console: Console, path: Path, config: GradingConfig, summary_path: Path, out: Path,
@@ -138,8 +153,8 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
         except IntakeError as exc:
             _usage_error(console, str(exc))
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-        console.print(f"Grading {len(submissions)} submission{'s' if len(submissions) != 1 else ''} from {path}"
-                      + (f" (shard {shard[0]}/{shard[1]})" if shard else "") + f" with {workers} workers")
+        console.print(tr(Msg("cli.grading", n=len(submissions), path=str(path), workers=workers,
+                             shard=Msg("cli.shard", i=shard[0], of=shard[1]) if shard else ""), config.lang))
         graded = _run_with_progress(console, submissions, config, out, workers, grade_class)
     return _class_outputs(console, graded, summary_path, out, config, extra)
 
@@ -162,11 +177,12 @@ def _run_with_progress(console, submissions, config, out, workers, grade_class):
 
 
 def _class_outputs(console: Console, graded, summary_path: Path, out: Path, config=None, extra=()) -> int:
+    lang = config.lang if config is not None else "en"
     names = [g.submission.student for g in graded]
     rows = [(name if names.count(name) == 1 else f"{name} ({g.submission.slug})", g.report,
              str(g.report_path) if g.report_path else None, g.problem) for name, g in zip(names, graded)]
-    _write_class_outputs(console, rows, summary_path, out)
-    console.print(f"Per-student JSON reports: {out}/")
+    _write_class_outputs(console, rows, summary_path, out, lang)
+    console.print(tr(Msg("cli.per_student_reports", out=str(out)), lang))
     if extra:
         from grader.reporters import outputs
 
@@ -178,16 +194,16 @@ def _class_outputs(console: Console, graded, summary_path: Path, out: Path, conf
     return EXIT_INTERNAL if failures else EXIT_OK
 
 
-def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path) -> None:
+def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path, lang: str = "en") -> None:
     """Class table, gradebook and summary: the same for a class run and for `grader merge`."""
     from grader.classsummary import summarize
     from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
 
     summary = summarize(rows)
-    render_class_table(summary, console)
+    render_class_table(summary, console, lang)
     write_gradebook_csv(summary, out / "gradebook.csv")
     write_summary_json(summary, summary_path)
-    console.print(f"gradebook: {out / 'gradebook.csv'}, summary: {summary_path}")
+    console.print(tr(Msg("cli.gradebook", gradebook=str(out / "gradebook.csv"), summary=str(summary_path)), lang))
 
 
 def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,
@@ -214,11 +230,6 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
     terminal.render(report, console)
     try:
         json_report.write(report, report_path)
-        console.print(f"JSON report: {report_path}")
-        from grader.reporters import outputs
-
-        for fmt, file in outputs.write_submission(report, extra, report_path, config):
-            console.print(f"{fmt} report: {file}")
     except OSError as exc:
         console.print(f"[bold red]error:[/] cannot write a report: {exc}")
         return EXIT_USAGE
@@ -237,6 +248,8 @@ def merge(
     reports: List[Path] = typer.Argument(..., help="Per-student JSON reports, or folders holding them."),
     out: Path = typer.Option(DEFAULT_REPORT_DIR, "--out", help="Where to write gradebook.csv and summary.json."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Summary JSON [default: OUT/summary.json]."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the class table: fr or en [default: "
+                                       "from the locale, else en]."),
 ) -> None:
     """Build the class summary and gradebook from per-student reports (e.g. the shards of a CI matrix)."""
     import json
@@ -265,17 +278,19 @@ def merge(
             _usage_error(console, f"{file}: student {report.submission.name!r} already read from {seen[report.submission.name]}")
         seen[report.submission.name] = file
         rows.append((report.submission.name, report, str(file), None))
-    _write_class_outputs(console, rows, json_path or out / "summary.json", out)
+    _write_class_outputs(console, rows, json_path or out / "summary.json", out, _lang(console, lang))
 
 
 @app.command("checks")
-def list_checks() -> None:
+def list_checks(lang: Optional[str] = typer.Option(None, "--lang", help="Language of the names: fr or en.")
+                ) -> None:
     """List the checks: id, name, default points."""
     from grader.checks import REGISTRY
 
     console = Console(highlight=False)
+    language = _lang(console, lang)
     for spec in REGISTRY:
-        console.print(f"{spec.id:<18} {DEFAULT_POINTS.get(spec.id, 0):>3g}  {spec.name}")
+        console.print(f"{spec.id:<18} {DEFAULT_POINTS.get(spec.id, 0):>3g}  {spec.title(language)}")
 
 
 @app.command("config")

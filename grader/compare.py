@@ -3,7 +3,8 @@
 Attributes first (is it a tensor, its shape), then values, in the manner of
 ``torch.testing``: "Mismatched elements: k / n", the greatest absolute and
 relative differences and where they are. Returns a :class:`Mismatch` record
-(data, never printed here) or ``None`` when the values agree.
+(data and a :class:`~grader.i18n.Msg`, never printed here) or ``None`` when the
+values agree.
 
 Tolerances follow ``torch.testing.assert_close`` for the less precise of the
 two dtypes: float64 rtol=1e-7, atol=1e-7; float32 rtol=1.3e-6, atol=1e-5;
@@ -17,6 +18,8 @@ from typing import Any
 
 import torch
 
+from grader.i18n import Msg
+
 TOLERANCES = {
     torch.float64: (1e-7, 1e-7),
     torch.float32: (1.3e-6, 1e-5),
@@ -28,7 +31,7 @@ TOLERANCES = {
 @dataclass(frozen=True)
 class Mismatch:
     kind: str  # "type", "shape", "nonfinite" or "values"
-    message: str
+    message: Msg  # rendered in the report's language by the runner
     details: dict[str, Any] = field(default_factory=dict)
 
 
@@ -41,20 +44,19 @@ def tolerances(*dtypes: torch.dtype) -> tuple[float, float]:
     return rtol, atol
 
 
-def describe(value: Any) -> str:
+def describe(value: Any) -> Msg:
     """A short description of any value that came back from the student."""
     if value is None:
-        return "None"
+        return Msg("describe.none")
     if isinstance(value, torch.Tensor):
-        return f"a tensor of shape {shape_str(value.shape)}"
+        return Msg("describe.tensor", shape=shape_str(value.shape), dtype=str(value.dtype).replace("torch.", ""))
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of {len(value)} element{'s' if len(value) != 1 else ''}"
+        return Msg("describe.sequence", kind=type(value).__name__, n=len(value))
     if isinstance(value, bool):
-        return f"a bool ({value})"
+        return Msg("describe.bool", value=value)
     if isinstance(value, (int, float)):
-        return f"a Python {type(value).__name__} ({value:.6g})"
-    kind = getattr(value, "type", type(value).__name__)
-    return f"an object of type {kind}"
+        return Msg("describe.number", kind=type(value).__name__, value=value)
+    return Msg("describe.object", kind=getattr(value, "type", type(value).__name__))
 
 
 def shape_str(shape: Any) -> str:
@@ -71,60 +73,74 @@ def as_tensor(value: Any) -> torch.Tensor | None:
     return None
 
 
-def compare(expected: torch.Tensor, got: Any, what: str = "value", *,
-            rtol: float | None = None, atol: float | None = None) -> Mismatch | None:
-    """Compare ``got`` with ``expected``; ``what`` names the value in messages."""
+def _attributes(expected: torch.Tensor, got: Any, what: Any) -> Mismatch | torch.Tensor:
+    """Type, shape and dtype first: a Mismatch, or ``got`` as a tensor."""
     tensor = as_tensor(got)
     if tensor is None:
-        return Mismatch("type", f"{what}: expected a tensor of shape {shape_str(expected.shape)}, "
-                                f"got {describe(got)}",
-                        {"expected_shape": list(expected.shape), "got": describe(got)})
+        return Mismatch("type", Msg("compare.type", what=what, shape=shape_str(expected.shape), got=describe(got)),
+                        {"expected_shape": list(expected.shape), "got": _english(describe(got))})
     if tuple(tensor.shape) != tuple(expected.shape):
-        wanted = "a scalar, shape ()" if expected.dim() == 0 else f"shape {shape_str(expected.shape)}"
-        return Mismatch("shape", f"{what}: expected {wanted}, "
-                                 f"got shape {shape_str(tensor.shape)}",
+        wanted = Msg("compare.want_scalar") if expected.dim() == 0 else \
+            Msg("compare.want_shape", shape=shape_str(expected.shape))
+        return Mismatch("shape", Msg("compare.shape", what=what, wanted=wanted, shape=shape_str(tensor.shape)),
                         {"expected_shape": list(expected.shape), "got_shape": list(tensor.shape)})
     if not (tensor.is_floating_point() or tensor.dtype in (torch.int64, torch.int32)):
-        return Mismatch("type", f"{what}: expected floating-point values, got dtype {tensor.dtype}",
+        return Mismatch("type", Msg("compare.dtype", what=what, dtype=str(tensor.dtype)),
                         {"got_dtype": str(tensor.dtype)})
+    return tensor
+
+
+def compare(expected: torch.Tensor, got: Any, what: Any = "value", *,
+            rtol: float | None = None, atol: float | None = None) -> Mismatch | None:
+    """Compare ``got`` with ``expected``; ``what`` (a string or a Msg) names the value in messages."""
+    tensor = _attributes(expected, got, what)
+    if isinstance(tensor, Mismatch):
+        return tensor
     default_rtol, default_atol = tolerances(expected.dtype, tensor.dtype)
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
     exp = expected.detach().to(torch.float64)
     obs = tensor.detach().to(torch.float64)
-    tol = {"rtol": rtol, "atol": atol}
+    tol = {"rtol": rtol, "atol": atol, "dtype": _least_precise(expected.dtype, tensor.dtype)}
     if not torch.isfinite(obs).all():
         bad = (~torch.isfinite(obs)).nonzero()
         index = tuple(int(i) for i in bad[0]) if len(bad) else ()
-        return Mismatch("nonfinite", f"{what}: contains {len(bad)} non-finite value(s) "
-                                     f"(nan or inf), first at index {index}",
+        return Mismatch("nonfinite", Msg("compare.nonfinite", what=what, n=len(bad), index=index),
                         {"index": list(index), "count": len(bad), "tolerance": tol})
     diff = (obs - exp).abs()
-    allowed = atol + rtol * exp.abs()
-    bad = diff > allowed
+    bad = diff > atol + rtol * exp.abs()
     if not bad.any():
         return None
-    total = exp.numel()
-    count = int(bad.sum())
-    abs_index = _index(diff.argmax(), exp.shape)
     rel = diff / exp.abs().clamp_min(torch.finfo(torch.float64).tiny)
-    rel_index = _index(rel.argmax(), exp.shape)
-    at = abs_index if abs_index else ()
-    exp_at, got_at = float(exp[at]) if exp.dim() else float(exp), float(obs[at]) if obs.dim() else float(obs)
-    where = f" at index {at}" if exp.dim() else ""
-    message = (f"{what}: mismatched elements {count} / {total}; greatest absolute difference "
-               f"{float(diff[at] if exp.dim() else diff):.3g}{where} (expected {exp_at:.6g}, got {got_at:.6g}); "
-               f"rtol={rtol:g}, atol={atol:g}")
-    return Mismatch("values", message, {
-        "mismatched": count, "total": total,
-        "max_abs_diff": float(diff.max()), "max_abs_index": list(abs_index),
-        "max_rel_diff": float(rel.max()), "max_rel_index": list(rel_index),
-        "expected_at": exp_at, "got_at": got_at, "tolerance": tol,
-    })
+    at = _index(diff.argmax(), exp.shape)
+    evidence = {
+        "mismatched": int(bad.sum()), "total": exp.numel(),
+        "max_abs_diff": float(diff.max()), "max_abs_index": list(at),
+        "max_rel_diff": float(rel.max()), "max_rel_index": list(_index(rel.argmax(), exp.shape)),
+        "expected_at": float(exp[at]), "got_at": float(obs[at]), "rel_diff_at": float(rel[at]),
+        "tolerance": tol,
+    }
+    params = dict(what=what, diff=evidence["max_abs_diff"], expected=evidence["expected_at"],
+                  got=evidence["got_at"], rel=evidence["rel_diff_at"], rtol=rtol, atol=atol)
+    if exp.dim() == 0:
+        return Mismatch("values", Msg("compare.values_scalar", **params), evidence)
+    return Mismatch("values", Msg("compare.values", **params, count=evidence["mismatched"],
+                                  total=evidence["total"], index=at), evidence)
 
 
 def close(expected: torch.Tensor, got: Any, **tol: float) -> bool:
     return compare(expected, got, **tol) is None
+
+
+def _least_precise(*dtypes: torch.dtype) -> str:
+    worst = max(dtypes, key=lambda d: TOLERANCES.get(d, TOLERANCES[torch.float32]))
+    return str(worst).replace("torch.", "")
+
+
+def _english(msg: Msg) -> str:
+    from grader.i18n import render
+
+    return render(msg, "en")
 
 
 def _index(flat: torch.Tensor, shape: torch.Size) -> tuple[int, ...]:

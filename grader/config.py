@@ -82,6 +82,7 @@ class GradingConfig:
     points: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_POINTS))
     only: tuple[str, ...] | None = None  # run only these check ids (the others are not reported)
     data_path: str | None = None
+    lang: str = "en"  # language of the messages the student reads ("en" or "fr"; grader.i18n)
     # Time limits (seconds, wall clock).
     load_timeout_s: float = 60.0
     check_timeout_s: float = 20.0

@@ -18,8 +18,9 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-from grader import __version__
+from grader import __version__, failures
 from grader.config import GradingConfig
+from grader.i18n import Join, Msg, render
 from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport, Visibility, Withheld
 from grader.sandbox.errors import StudentCrash, StudentError, StudentFailure, StudentTimeout
 from grader.sandbox.isolation import Sandbox, make_sandbox
@@ -87,7 +88,7 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
             results.append(result)
             if on_result:
                 on_result(result)
-        warnings = tuple(load_info.warnings)
+        warnings = tuple(render(failures.warning(w), config.lang) for w in load_info.warnings)
         restarts = session.restarts
     return SubmissionReport(
         grader_version=__version__,
@@ -127,8 +128,8 @@ def config_warnings(config: GradingConfig, root: Path) -> tuple[str, ...]:
 def not_a_submission_report(path: Path, problem: str, config: GradingConfig,
                             name: str | None = None) -> SubmissionReport:
     """The report of a folder with nothing to grade: ``load`` failed, every other check skipped."""
-    return not_graded_report(path, config, name, f"not a submission: {problem}",
-                             "skipped: nothing to grade (see load)", fail_load=True)
+    return not_graded_report(path, config, name, render(Msg("load.not_a_submission", problem=problem), config.lang),
+                             render(Msg("skipped.nothing"), config.lang), fail_load=True)
 
 
 def not_graded_report(path: Path, config: GradingConfig, name: str | None, problem: str, skip_message: str,
@@ -139,18 +140,20 @@ def not_graded_report(path: Path, config: GradingConfig, name: str | None, probl
     """
     from grader.checks import REGISTRY
 
+    lang = config.lang
     checks = []
     for spec in REGISTRY:
         if not config.runs(spec.id):
             continue
         points = float(config.points.get(spec.id, 0))
         if spec.id == "load" and fail_load:
-            checks.append(CheckResult("load", spec.name, Status.FAILED, 0.0, points, problem, 0.0, {},
-                                      ("the folder must hold tp1.py (and tp1_descente.py, tp1_autograd.py)",),
+            checks.append(CheckResult("load", spec.title(lang), Status.FAILED, 0.0, points, problem, 0.0,
+                                      {"diagnosis": "load.not_a_submission"},
+                                      (render(Msg("hint.load.not_a_submission"), lang),),
                                       visibility(config, spec.id)))
         else:
             prerequisites = ["load"] if fail_load else ["configuration"]
-            checks.append(CheckResult(spec.id, spec.name, Status.SKIPPED, 0.0, points, skip_message, 0.0,
+            checks.append(CheckResult(spec.id, spec.title(lang), Status.SKIPPED, 0.0, points, skip_message, 0.0,
                                       {"prerequisites": prerequisites}, (), visibility(config, spec.id)))
     return SubmissionReport(
         grader_version=__version__,
@@ -172,25 +175,26 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
     points = float(config.points.get(spec.id, 0))
     start = time.perf_counter()
 
-    def result(status: Status, message: str, details: dict[str, Any] | None = None,
-               hints: tuple[str, ...] = ()) -> CheckResult:
-        return CheckResult(spec.id, spec.name, status, points if status is Status.PASSED else 0.0, points,
-                           message, round(time.perf_counter() - start, 3), details or {}, hints,
+    def result(status: Status, message: Any, details: dict[str, Any] | None = None,
+               hints: tuple[Any, ...] = ()) -> CheckResult:
+        return CheckResult(spec.id, spec.title(config.lang), status, points if status is Status.PASSED else 0.0,
+                           points, render(message, config.lang), round(time.perf_counter() - start, 3),
+                           details or {}, tuple(render(h, config.lang) for h in hints),
                            visibility(config, spec.id))
 
     missing = [n for n in spec.needs if not load_info.has(n)]
     if missing:
-        names = ", ".join(f"{n.split('.')[1]} in {n.split('.')[0]}.py" for n in missing)
-        return result(Status.SKIPPED, f"skipped: needs {names}, which `load` did not find",
-                      {"prerequisites": missing})
+        names = Join([Msg("skipped.name_in", name=n.split(".")[1], file=n.split(".")[0] + ".py") for n in missing],
+                     sep="sep.comma")
+        return result(Status.SKIPPED, Msg("skipped.needs", names=names), {"prerequisites": missing})
     if spec.needs_data and data is None:
-        return result(Status.SKIPPED, f"skipped: {data_problem}", {"prerequisites": ["data"]})
+        return result(Status.SKIPPED, Msg("skipped.data", problem=data_problem), {"prerequisites": ["data"]})
     limit = spec.timeout_s(config)
     if deadline is not None:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return result(Status.TIMEOUT, f"not run: the submission's time limit ({config.submission_timeout_s:g} s)"
-                                          " was used up by the earlier checks", {"limit_s": 0.0})
+            return result(Status.TIMEOUT, Msg("timeout.submission", limit=config.submission_timeout_s),
+                          {"limit_s": 0.0})
         limit = min(limit, remaining)
     try:
         if spec.id != "load":
@@ -200,18 +204,27 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
         status = Status.PASSED if outcome.passed else Status.FAILED
         return result(status, outcome.message, outcome.details, tuple(outcome.hints))
     except StudentTimeout as exc:
-        return result(Status.TIMEOUT, str(exc), {"limit_s": limit})
+        details, hints = _diagnosed({"limit_s": limit}, failures.timeout_diagnosis(exc))
+        return result(Status.TIMEOUT, failures.timeout_message(exc), details, hints)
     except StudentError as exc:
-        return result(Status.ERROR, exc.describe(), {"exception": exc.type_name, "where": exc.where,
-                                                     "traceback": exc.traceback})
+        details = {"exception": exc.type_name, "where": exc.where, "traceback": exc.traceback}
+        diagnosis = spec.on_error(exc.type_name, exc.message) if spec.on_error else None
+        details, hints = _diagnosed(details, diagnosis)
+        return result(Status.ERROR, failures.error_message(exc), details, hints)
     except StudentCrash as exc:
         details = {"returncode": exc.returncode, "output_tail": (exc.output_tail or session.output_tail())[-1500:]}
-        return result(Status.ERROR, f"the student process crashed: {exc.reason}", details)
+        return result(Status.ERROR, failures.crash_message(exc), details)
     except StudentFailure as exc:  # pragma: no cover - every failure is one of the above
         return result(Status.ERROR, str(exc))
     except Exception as exc:  # a bug of the grader: keep the report, flag it, exit 3
-        return result(Status.ERROR, f"internal error of the grader in this check: {type(exc).__name__}: {exc}",
+        return result(Status.ERROR, Msg("error.internal", type=type(exc).__name__, text=str(exc)),
                       {"internal_error": True, "traceback": traceback.format_exc().splitlines()[-12:]})
+
+
+def _diagnosed(details: dict[str, Any], diagnosis: str | None) -> tuple[dict[str, Any], tuple[Msg, ...]]:
+    if diagnosis is None:
+        return details, ()
+    return {**details, "diagnosis": diagnosis}, (Msg("hint." + diagnosis),)
 
 
 def environment(config: GradingConfig, data_source, data_problem, restarts: int,
@@ -233,6 +246,7 @@ def environment(config: GradingConfig, data_source, data_problem, restarts: int,
         "strict_mse": config.strict_mse,
         "mode": "teacher" if config.teacher else "student",
         "config_file": config.config_file,
+        "lang": config.lang,
         "time_limits_s": {"load": config.load_timeout_s, "check": config.check_timeout_s,
                           "training": config.training_timeout_s, "submission": config.submission_timeout_s},
         "student_process_restarts": restarts,

@@ -23,7 +23,7 @@ def test_reference_passes_every_non_training_check(reference_report):
 # (check id, edits to reference, expected status, words the message or hints must contain)
 MUTANTS = {
     "mse_sum": ("mse.forward", {"tp1": [("return ((yhat - y) ** 2).sum() / q", "return ((yhat - y) ** 2).sum()")]},
-                "failed", ["(expected ", "divide the sum of squares by q"]),
+                "failed", ["expected ", "divide the sum of squares by q"]),
     "mse_unreduced": ("mse.forward", {"tp1": [("return ((yhat - y) ** 2).sum() / q", "return (yhat - y) ** 2 / q")]},
                       "failed", ["expected a scalar, shape (), got shape (5, 1)", "the MSE is a scalar"]),
     "mse_mean_both": ("mse.forward", {"tp1": [("return ((yhat - y) ** 2).sum() / q", "return ((yhat - y) ** 2).mean()"),

@@ -137,3 +137,29 @@ def test_version_and_checks_commands(tmp_path):
     listing = run_cli("checks", cwd=tmp_path).stdout
     for check_id in ("load", "mse.forward", "linear.backward", "context.isolation", "train.minibatch"):
         assert check_id in listing
+
+
+def test_lang_fr_reports_in_french_and_records_the_language(tmp_path):
+    out = tmp_path / "fr.json"
+    proc = run_cli("check", str(REFERENCE), "--json", str(out), "--only", "load", "--lang", "fr", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Rapport JSON" in proc.stdout and "réussi" in proc.stdout and "Note 0 / 0" in proc.stdout
+    report = json.loads(out.read_text())
+    jsonschema.validate(report, SCHEMA)
+    assert report["environment"]["lang"] == "fr"
+    assert report["checks"][0]["id"] == "load" and report["checks"][0]["name"] == "Import du rendu"
+    assert report["checks"][0]["status"] == "passed"  # ids and statuses stay English and stable
+
+
+def test_language_defaults_to_the_locale_then_english(tmp_path):
+    french = run_cli("check", str(REFERENCE), "--only", "load", cwd=tmp_path,
+                     env={"LC_ALL": "", "LC_MESSAGES": "", "LANG": "fr_FR.UTF-8"})
+    assert "Rapport JSON" in french.stdout, french.stdout
+    other = run_cli("check", str(REFERENCE), "--only", "load", cwd=tmp_path,
+                    env={"LC_ALL": "", "LC_MESSAGES": "", "LANG": "de_DE.UTF-8"})
+    assert "JSON report" in other.stdout, other.stdout
+
+
+def test_unknown_language_is_a_usage_error(tmp_path):
+    proc = run_cli("check", str(REFERENCE), "--lang", "de", cwd=tmp_path)
+    assert proc.returncode == 2 and "--lang" in proc.stdout + proc.stderr

@@ -1,6 +1,11 @@
 import torch
 
 from grader.compare import close, compare, describe, shape_str, tolerances
+from grader.i18n import render
+
+
+def text(msg, lang="en"):
+    return render(msg, lang)
 
 
 def test_equal_values_have_no_mismatch():
@@ -12,7 +17,8 @@ def test_equal_values_have_no_mismatch():
 def test_shape_is_compared_before_values():
     mismatch = compare(torch.zeros(4), torch.zeros(5, 4), "grad_b")
     assert mismatch.kind == "shape"
-    assert "grad_b: expected shape (4,), got shape (5, 4)" == mismatch.message
+    assert "grad_b: expected shape (4,), got shape (5, 4)" == text(mismatch.message)
+    assert "grad_b : attendu la forme (4,), obtenu la forme (5, 4)" == text(mismatch.message, "fr")
 
 
 def test_values_report_count_greatest_difference_index_and_tolerance():
@@ -25,9 +31,23 @@ def test_values_report_count_greatest_difference_index_and_tolerance():
     assert mismatch.details["mismatched"] == 2 and mismatch.details["total"] == 12
     assert mismatch.details["max_abs_index"] == [1, 2]
     assert mismatch.details["got_at"] == 0.5 and mismatch.details["expected_at"] == 0.0
-    assert "mismatched elements 2 / 12" in mismatch.message
-    assert "at index (1, 2)" in mismatch.message
-    assert "rtol=1e-07" in mismatch.message
+    assert mismatch.details["tolerance"] == {"rtol": 1e-7, "atol": 1e-7, "dtype": "float64"}
+    assert mismatch.details["rel_diff_at"] > 1e6  # expected 0 there
+    message = text(mismatch.message)
+    assert "mismatched elements 2 / 12" in message
+    assert "at index (1, 2)" in message and "expected 0, got 0.5" in message
+    assert "rtol=1e-07" in message
+    assert "éléments différents 2 / 12" in text(mismatch.message, "fr")
+
+
+def test_relative_difference_is_in_the_evidence():
+    expected = torch.tensor([[1.0, 2.0], [4.0, 8.0]], dtype=torch.float64)
+    mismatch = compare(expected, expected * 1.5, "grad")
+    assert mismatch.details["max_abs_index"] == [1, 1] and mismatch.details["rel_diff_at"] == 0.5
+    assert mismatch.details["max_rel_diff"] == 0.5
+    assert "relative 0.5" in text(mismatch.message)
+    assert compare(expected, expected.float(), "grad") is None
+    assert compare(expected, (expected * 1.001).float(), "grad").details["tolerance"]["dtype"] == "float32"
 
 
 def test_scalar_mismatch_and_python_numbers():
@@ -38,7 +58,7 @@ def test_scalar_mismatch_and_python_numbers():
 
 def test_non_tensor_and_nonfinite_values():
     assert compare(torch.zeros(2), None).kind == "type"
-    assert "got None" in compare(torch.zeros(2), None, "grad_y").message
+    assert "got None" in text(compare(torch.zeros(2), None, "grad_y").message)
     assert compare(torch.zeros(2), torch.tensor([0.0, float("nan")])).kind == "nonfinite"
 
 
@@ -50,7 +70,9 @@ def test_float32_results_get_float32_tolerances():
 
 
 def test_describe_and_shape_str():
-    assert describe(None) == "None"
-    assert describe((1, 2)) == "a tuple of 2 elements"
-    assert describe(torch.zeros(2, 3)) == "a tensor of shape (2, 3)"
+    assert text(describe(None)) == "None"
+    assert text(describe((1, 2))) == "a tuple of 2 elements"
+    assert text(describe((1,))) == "a tuple of 1 element"
+    assert text(describe((1, 2)), "fr") == "un tuple de 2 éléments"
+    assert text(describe(torch.zeros(2, 3))) == "a tensor of shape (2, 3)"
     assert shape_str(torch.Size([4])) == "(4,)"

@@ -225,7 +225,7 @@ def test_config_show_without_a_file_prints_the_defaults_and_a_bad_file_exits_2(t
 
 def test_every_field_that_a_file_can_set_is_shown():
     """A new GradingConfig field must be given a key (or be listed here as command-line only)."""
-    command_line_only = {"only", "teacher", "config_file"}
+    command_line_only = {"only", "teacher", "config_file", "lang"}
     settable = {k.field.split(".")[0].split(":")[0] for k in KEYS}
     assert {f.name for f in fields(GradingConfig)} - settable == command_line_only
     assert len([k for k in KEYS if k.path.startswith("points.")]) == len(DEFAULT_POINTS)

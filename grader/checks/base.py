@@ -1,8 +1,8 @@
 """How a check is declared and what it returns.
 
 A check is a function ``fn(ctx: CheckContext) -> Outcome`` declared once with
-:func:`check` (id, name, points come from the config, time limit, the
-student names it needs). It calls the student's code only through
+:func:`check` (id, time limit, the student names it needs; its name is in the
+message catalogues, its points in the config). It calls the student's code only through
 ``ctx.student`` and computes its verdict itself. It never prints. When the
 student's code raises, hangs or crashes, the proxy raises and the runner turns
 that into ``error`` / ``timeout``.
@@ -17,18 +17,23 @@ from typing import Any, Callable
 import torch
 
 from grader.config import GradingConfig
+from grader.i18n import Msg, render
 from grader.sandbox.session import LoadInfo
 from grader.sandbox.student import Student
 
 
 @dataclass
 class Outcome:
-    """What a check found. ``passed`` False means the student's answer is wrong."""
+    """What a check found. ``passed`` False means the student's answer is wrong.
+
+    ``message`` and ``hints`` are :class:`~grader.i18n.Msg` records; the runner renders them in
+    the report's language. A diagnosis sets ``details["diagnosis"]`` to its id.
+    """
 
     passed: bool
-    message: str
+    message: Msg
     details: dict[str, Any] = field(default_factory=dict)
-    hints: list[str] = field(default_factory=list)
+    hints: list[Msg] = field(default_factory=list)
 
 
 @dataclass
@@ -57,11 +62,20 @@ class CheckContext:
 @dataclass(frozen=True)
 class CheckSpec:
     id: str
-    name: str
     fn: Callable[[CheckContext], Outcome]
     needs: tuple[str, ...] = ()  # e.g. ("tp1.MSE",): skipped when not found by `load`
     timeout: str = "check"  # "check" or "training": which configured limit applies
     needs_data: bool = False
+    # When the student's code raises: (exception type, message) -> diagnosis id or None.
+    on_error: Callable[[str, str], str | None] | None = None
+
+    def title(self, lang: str = "en") -> str:
+        """The check's name in ``lang`` (catalogue key ``check.<id>``)."""
+        return render(Msg(f"check.{self.id}"), lang)
+
+    @property
+    def name(self) -> str:
+        return self.title("en")
 
     def timeout_s(self, config: GradingConfig) -> float:
         return config.training_timeout_s if self.timeout == "training" else config.check_timeout_s
@@ -70,14 +84,16 @@ class CheckSpec:
 REGISTRY: list[CheckSpec] = []
 
 
-def check(id: str, name: str, *, needs: tuple[str, ...] = (), timeout: str = "check",
-          needs_data: bool = False) -> Callable[[Callable[[CheckContext], Outcome]], Callable]:
-    """Declare a check. The declaration order is the report order."""
+def check(id: str, *, needs: tuple[str, ...] = (), timeout: str = "check", needs_data: bool = False,
+          on_error: Callable[[str, str], str | None] | None = None
+          ) -> Callable[[Callable[[CheckContext], Outcome]], Callable]:
+    """Declare a check. The declaration order is the report order; its name is ``check.<id>`` in
+    the catalogues."""
 
     def register(fn: Callable[[CheckContext], Outcome]) -> Callable[[CheckContext], Outcome]:
         if any(spec.id == id for spec in REGISTRY):
             raise ValueError(f"check {id!r} declared twice")
-        REGISTRY.append(CheckSpec(id, name, fn, needs, timeout, needs_data))
+        REGISTRY.append(CheckSpec(id, fn, needs, timeout, needs_data, on_error))
         return fn
 
     return register

@@ -1,11 +1,12 @@
-"""``context.isolation``: two forwards, then the two backwards.
+"""``context.isolation``: two forwards, then the two backwards; and one forward, two backwards.
 
 State kept in a global or a class attribute instead of the Context passes
 every single-call test. Interleaving two calls shows it: the first backward
 then sees the second call's tensors. The check compares the interleaved
 results with the same student's results when each forward is immediately
 followed by its backward, so it judges isolation, not correctness (the
-other checks judge that).
+other checks judge that). Calling backward twice on the same Context shows a
+backward that modifies the saved tensors in place: the second call differs.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import Any
 import torch
 
 from grader.checks.base import CheckContext, Outcome, check
-from grader.checks.diagnose import Known, diagnose
+from grader.checks.diagnose import Known, diagnose, hint
+from grader.checks.gradcheck import function_error
 from grader.compare import compare, describe
+from grader.i18n import Msg
 
 # function -> (path, inputs of call s, the grad_output both calls receive)
 FUNCTIONS = {
@@ -38,43 +41,67 @@ def _as_tuple(value: Any) -> tuple:
     return tuple(value) if isinstance(value, (tuple, list)) else (value,)
 
 
-@check("context.isolation", "Context isolation (interleaved calls)",
-       needs=("tp1.MSE", "tp1.Linear", "tp1.Context"))
+def _difference(label: str, call: str, got: tuple, want: tuple) -> tuple[Any, dict[str, Any]] | None:
+    """(message, details) of the first gradient of ``got`` that differs from ``want``, or None."""
+    if len(got) != len(want):
+        return (Msg("context.count_differs", function=label, call=Msg(f"context.call.{call}"), got=describe(got),
+                    want=describe(want)), {"function": label, "call": call})
+    for i, (g, w) in enumerate(zip(got, want)):
+        if w is None and g is None:
+            continue
+        what = Msg("what.context_gradient", function=label, i=i, call=Msg(f"context.call.{call}"))
+        mismatch = compare(w, g, what) if w is not None else None
+        if mismatch or (w is None) != (g is None):
+            message = mismatch.message if mismatch else Msg("context.none_once", i=i)
+            return message, {"function": label, "call": call, "gradient": i,
+                             "mismatch": mismatch.details if mismatch else {}}
+    return None
+
+
+def _interleaved(ctx: CheckContext, label: str, fn: str, inputs, grad) -> Outcome | None:
+    alone = [_as_tuple(_sequential(ctx, fn, inputs[i], grad)) for i in range(2)]
+    c1, c2 = ctx.student.new("tp1.Context"), ctx.student.new("tp1.Context")
+    ctx.student.call(f"{fn}.forward", c1, *inputs[0])
+    ctx.student.call(f"{fn}.forward", c2, *inputs[1])
+    first = _as_tuple(ctx.student.call(f"{fn}.backward", c1, grad))
+    second = _as_tuple(ctx.student.call(f"{fn}.backward", c2, grad))
+    for call, got, want, other in (("first", first, alone[0], alone[1]), ("second", second, alone[1], alone[0])):
+        found = _difference(label, call, got, want)
+        if found:
+            message, details = found
+            details["diagnosis"] = "context.shared_state"
+            swapped = diagnose(got, [Known("context.shared_state", tuple(other))]) is not None
+            details["got_other_call"] = swapped
+            hints = [hint("context.shared_state")]
+            if swapped:
+                hints.append(Msg("context.got_other_call", call=Msg(f"context.call.{call}")))
+            return Outcome(False, Msg("context.interleaved_failed", function=label, message=message), details, hints)
+    return None
+
+
+def _twice(ctx: CheckContext, label: str, fn: str, inputs, grad) -> Outcome | None:
+    """One forward, then backward twice on the same Context: a backward that mutates what it saved differs."""
+    c = ctx.student.new("tp1.Context")
+    ctx.student.call(f"{fn}.forward", c, *inputs)
+    once = _as_tuple(ctx.student.call(f"{fn}.backward", c, grad))
+    again = _as_tuple(ctx.student.call(f"{fn}.backward", c, grad))
+    found = _difference(label, "again", again, once)
+    if not found:
+        return None
+    message, details = found
+    details["diagnosis"] = "context.saved_mutated"
+    return Outcome(False, Msg("context.twice_failed", function=label, message=message), details,
+                   [hint("context.saved_mutated")])
+
+
+@check("context.isolation", needs=("tp1.MSE", "tp1.Linear", "tp1.Context"), on_error=function_error)
 def context_isolation(ctx: CheckContext) -> Outcome:
     checked = []
     for label, (fn, make_inputs, make_grad) in FUNCTIONS.items():
         inputs = [[t.requires_grad_() for t in make_inputs(ctx, s)] for s in ("1", "2")]
         grad = make_grad(ctx)
-        grads_out = [grad, grad]  # the same, so that a backward that read the other call's tensors shows
-        alone = [_as_tuple(_sequential(ctx, fn, inputs[i], grads_out[i])) for i in range(2)]
-        c1, c2 = ctx.student.new("tp1.Context"), ctx.student.new("tp1.Context")
-        ctx.student.call(f"{fn}.forward", c1, *inputs[0])
-        ctx.student.call(f"{fn}.forward", c2, *inputs[1])
-        first = _as_tuple(ctx.student.call(f"{fn}.backward", c1, grads_out[0]))
-        second = _as_tuple(ctx.student.call(f"{fn}.backward", c2, grads_out[1]))
-        for which, got, want in (("first", first, alone[0]), ("second", second, alone[1])):
-            if len(got) != len(want):
-                return Outcome(False, f"{label}: the {which} backward returned {describe(got)} when interleaved, "
-                                      f"{describe(want)} when called alone", {"function": label})
-            for i, (g, w) in enumerate(zip(got, want)):
-                if w is None and g is None:
-                    continue
-                mismatch = compare(w, g, f"{label}.backward gradient {i} of the {which} call") \
-                    if w is not None else None
-                if mismatch or (w is None) != (g is None):
-                    details = {"function": label, "call": which, "gradient": i,
-                               "mismatch": mismatch.details if mismatch else {}}
-                    known = diagnose(tuple(got), [Known("shared_state", tuple(alone[1 if which == "first" else 0]),
-                                                       "")])
-                    hint = ("state is kept outside the Context (a global or class attribute): each forward must "
-                            "save what backward needs with ctx.save_for_backward and read it from "
-                            "ctx.saved_tensors")
-                    if known:
-                        details["diagnosis"] = "shared_state"
-                        hint = ("the " + which + " backward returned the gradients of the other call: " + hint)
-                    message = (mismatch.message if mismatch else f"gradient {i} is None in one case only") + \
-                        " (two forwards, then their backwards)"
-                    return Outcome(False, f"{label}: " + message, details, [hint])
+        failed = _interleaved(ctx, label, fn, inputs, grad) or _twice(ctx, label, fn, inputs[0], grad)
+        if failed:
+            return failed
         checked.append(label)
-    return Outcome(True, f"{' and '.join(checked)}: two interleaved calls give the same gradients as "
-                         "separate calls", {"functions": checked})
+    return Outcome(True, Msg("context.passed", functions=" & ".join(checked)), {"functions": checked})

@@ -15,7 +15,9 @@ import torch
 
 from grader.checks import expected as ref
 from grader.checks.base import CheckContext, Outcome, check
+from grader.checks.diagnose import hint
 from grader.compare import describe, shape_str
+from grader.i18n import Msg
 
 Q, N, P = 50, 13, 3
 
@@ -52,23 +54,26 @@ def losses_of(value: Any) -> list[float] | None:
     return None
 
 
-def parameters_of(value: Any, n: int, p: int) -> tuple[torch.Tensor, torch.Tensor] | str:
-    """(w, b) reshaped to (n, p) and (p,), or a message saying what is wrong."""
+def parameters_of(value: Any, n: int, p: int) -> tuple[torch.Tensor, torch.Tensor] | tuple[Msg, str]:
+    """(w, b) reshaped to (n, p) and (p,), or (what is wrong, diagnosis id)."""
     if not isinstance(value, (tuple, list)) or len(value) < 2:
-        return f"expected (w, b, losses), got {describe(value)}"
+        return Msg("descent.not_a_triple", got=describe(value)), "descent.wrong_return"
     w, b = value[0], value[1]
     if not isinstance(w, torch.Tensor) or w.numel() != n * p or (w.dim() == 2 and tuple(w.shape) != (n, p)):
-        return f"w: expected a tensor of shape ({n}, {p}), got {describe(w)}"
+        return Msg("descent.bad_w", n=n, p=p, got=describe(w)), "descent.wrong_return"
     if isinstance(b, torch.Tensor) and b.dim() == 2 and b.shape[0] > 1 and b.shape[1] == p:
-        return (f"b: expected a tensor of shape ({p},), got shape {shape_str(b.shape)}, the shape of the batch: "
-                "the bias gradient from Linear.backward is not summed over the batch, so b grows into a matrix")
+        return Msg("descent.b_batch_shape", p=p, shape=shape_str(b.shape)), "descent.grad_b_not_summed"
     if not isinstance(b, torch.Tensor) or b.numel() != p:
-        return f"b: expected a tensor of shape ({p},) or (1, {p}), got {describe(b)}"
+        return Msg("descent.bad_b", p=p, got=describe(b)), "descent.wrong_return"
     return w.reshape(n, p), b.reshape(p)
 
 
-@check("descent.manual", "Manual gradient descent (tp1_descente.descente)",
-       needs=("tp1_descente.descente",), timeout="training")
+def _failed(message: Msg, details: dict[str, Any], diagnosis: str, **params: Any) -> Outcome:
+    details["diagnosis"] = diagnosis
+    return Outcome(False, message, details, [hint(diagnosis, **params)])
+
+
+@check("descent.manual", needs=("tp1_descente.descente",), timeout="training")
 def descent_manual(ctx: CheckContext) -> Outcome:
     cfg = ctx.config
     x, y = make_data(ctx)
@@ -79,10 +84,8 @@ def descent_manual(ctx: CheckContext) -> Outcome:
     details: dict[str, Any] = {"data": {"x": [Q, N], "y": [Q, P]}, "epsilon": cfg.descent_epsilon,
                                "n_iter": cfg.descent_n_iter, "optimum_mse": optimum, "threshold": threshold}
     params = parameters_of(result, N, P)
-    if isinstance(params, str):
-        hint = ("sum grad_b over the batch in Linear.backward: grad_output.sum(0)" if "summed" in params
-                else "descente(x, y, epsilon, n_iter) must return (w, b, losses)")
-        return Outcome(False, f"descente returned the wrong parameters: {params}", details, [hint])
+    if isinstance(params[0], Msg):
+        return _failed(Msg("descent.wrong_parameters", problem=params[0]), details, params[1])
     w, b = params
     reported = losses_of(result[2]) if len(result) > 2 else None
     if reported is not None:
@@ -90,19 +93,18 @@ def descent_manual(ctx: CheckContext) -> Outcome:
     mse = ref.mse_of_params(x, y, w, b)
     details["mse"] = mse
     if not mse == mse or mse == float("inf"):
-        return Outcome(False, f"the parameters returned are not finite (MSE {mse}): the descent diverged",
-                       details, ["check the sign of the update: w -= epsilon * grad_w"])
+        return _failed(Msg("descent.not_finite", mse=mse), details, "descent.diverged")
     if mse > threshold:
         start = ref.mse_of_params(x, y, torch.zeros(N, P), torch.zeros(P))
-        hint = "the loss is not lower than with w = 0, b = 0: is the update applied, with the right sign?" \
-            if mse >= start else "the loop does not converge: check the gradients and the update w -= epsilon * grad"
-        return Outcome(False, f"MSE of the returned parameters {mse:.4g} > threshold {threshold:.4g} "
-                              f"(least-squares optimum {optimum:.4g} + {cfg.descent_rel_margin:.0%})", details, [hint])
+        details["mse_at_zero"] = start
+        message = Msg("descent.above_threshold", mse=mse, threshold=threshold, optimum=optimum,
+                      margin=cfg.descent_rel_margin)
+        return _failed(message, details, "descent.no_progress" if mse >= start else "descent.not_converged")
     if reported is None or len(reported) < 2:
-        return Outcome(False, f"the losses must be a list of the loss at each iteration, got "
-                              f"{describe(result[2]) if len(result) > 2 else 'nothing'}", details)
+        got = describe(result[2]) if len(result) > 2 else Msg("describe.nothing")
+        return _failed(Msg("descent.losses_missing", got=got), details, "descent.losses_missing")
     if not reported[-1] < reported[0]:
-        return Outcome(False, f"the reported loss does not decrease ({reported[0]:.4g} → {reported[-1]:.4g}) "
-                              "although the parameters are good: losses are recorded wrongly", details)
-    return Outcome(True, f"MSE {mse:.4g} ≤ {threshold:.4g} (optimum {optimum:.4g}) after {cfg.descent_n_iter} "
-                         "iterations", details)
+        return _failed(Msg("descent.losses_not_decreasing", first=reported[0], last=reported[-1]), details,
+                       "descent.losses_not_decreasing")
+    return Outcome(True, Msg("descent.passed", mse=mse, threshold=threshold, optimum=optimum,
+                             n_iter=cfg.descent_n_iter), details)

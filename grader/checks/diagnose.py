@@ -2,24 +2,36 @@
 
 Diagnoses never read the student's source: a candidate is a value the grader
 computes itself (e.g. the gradient without ``grad_output``); when the
-student's value equals it, the candidate's hint is given.
+student's value equals it, the candidate's hint is given. Every diagnosis has
+a stable id (``mse.ignores_grad_output``), kept in the JSON report as
+``details["diagnosis"]``; its hint is the catalogue entry ``hint.<id>``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
 
 import torch
 
 from grader.compare import close
+from grader.i18n import Msg
 
 
 @dataclass(frozen=True)
 class Known:
-    name: str
+    id: str  # stable diagnosis id, e.g. "mse.ignores_grad_output"
     value: Any  # a tensor, or a tuple of tensors / None
-    hint: str
+    params: Mapping[str, Any] = field(default_factory=dict)  # parameters of the hint
+
+    @property
+    def hint(self) -> Msg:
+        return hint(self.id, **self.params)
+
+
+def hint(diagnosis: str, **params: Any) -> Msg:
+    """The hint of a diagnosis id."""
+    return Msg("hint." + diagnosis, **params)
 
 
 def _matches(expected: Any, got: Any) -> bool:
@@ -37,3 +49,11 @@ def diagnose(got: Any, catalogue: Iterable[Known]) -> Known | None:
         if _matches(known.value, got):
             return known
     return None
+
+
+def diagnosed(details: dict[str, Any], known: Known | None) -> list[Msg]:
+    """Record ``known`` in ``details`` and return its hint as a list (empty when nothing matched)."""
+    if known is None:
+        return []
+    details["diagnosis"] = known.id
+    return [known.hint]

@@ -5,17 +5,28 @@ whose forward calls the student's ``.apply`` in the student process and whose
 backward runs the autograd engine there (``torch.autograd.grad``). So the
 numerical Jacobian and the comparison are computed by trusted code, while the
 student's forward and backward are exercised exactly as ``.apply`` uses them.
+
+When gradcheck fails, the grader computes both Jacobians itself through the
+same proxy (central differences for the numerical one, one backward per output
+element for the analytical one) and reports the entry where they differ most
+(see :mod:`grader.checks.jacobian`).
 """
 
 from __future__ import annotations
+
+from typing import Any, Sequence
 
 import torch
 from torch.autograd.gradcheck import GradcheckError
 
 from grader.checks.base import Outcome
+from grader.checks.diagnose import hint
+from grader.checks.jacobian import EPS, compare_jacobians
+from grader.i18n import Msg
 from grader.sandbox.errors import StudentFailure
 from grader.sandbox.student import Student
 
+ATOL, RTOL = 1e-5, 1e-3
 
 
 class _NotATensor(Exception):
@@ -31,7 +42,7 @@ def remote_function(student: Student, path: str):
             handles = [student.put(x.detach().requires_grad_(x.requires_grad)) for x in inputs]
             out, handle = student.call_keep(path, *handles)
             if not isinstance(out, torch.Tensor):
-                raise _NotATensor(f"{path.split('.', 1)[1]} returned {type(out).__name__}, not a tensor")
+                raise _NotATensor(out)
             ctx.remote = (handle, handles)
             return out
 
@@ -50,24 +61,65 @@ def warm_up() -> None:
     torch.autograd.gradcheck(lambda t: t * 2, (x,))
 
 
-def run_gradcheck(student: Student, path: str, inputs: tuple[torch.Tensor, ...]) -> Outcome:
+def function_error(kind: str, text: str) -> str | None:
+    """Diagnosis of an exception the student's MSE or Linear raised (a direct call or under gradcheck)."""
+    if "modified by an inplace operation" in text:
+        return "context.inplace_modified"
+    if "leaf Variable that requires grad is being used in an in-place operation" in text:
+        return "context.input_mutated"
+    if "shapes cannot be multiplied" in text:
+        return "linear.shape_error"
+    return None
+
+
+def run_gradcheck(student: Student, path: str, inputs: tuple[torch.Tensor, ...],
+                  names: Sequence[str]) -> Outcome:
     fn = remote_function(student, path)
-    details = {"inputs": [list(x.shape) for x in inputs], "dtype": "float64",
-               "eps": 1e-6, "atol": 1e-5, "rtol": 1e-3}
+    details: dict[str, Any] = {"inputs": [list(x.shape) for x in inputs], "input_names": list(names),
+                               "dtype": "float64", "eps": EPS, "atol": ATOL, "rtol": RTOL}
+    function = path.split(".", 1)[1]
     try:
-        torch.autograd.gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True)
+        torch.autograd.gradcheck(fn, inputs, eps=EPS, atol=ATOL, rtol=RTOL, raise_exception=True)
     except StudentFailure:
         raise
     except _NotATensor as exc:
-        return Outcome(False, str(exc), details)
+        from grader.compare import describe
+
+        return Outcome(False, Msg("gradcheck.not_tensor", function=function, got=describe(exc.args[0])), details)
     except GradcheckError as exc:
         lines = [line for line in str(exc).splitlines() if line.strip()]
         details["gradcheck_message"] = "\n".join(lines[:60])
         head = lines[0] if lines else "gradcheck failed"
-        return Outcome(False, f"gradcheck failed: {head} (numerical and analytical Jacobians in the JSON "
-                              "report's details)" if len(lines) > 1 else f"gradcheck failed: {head}", details)
+        return _failed(fn, inputs, names, details, head)
     except RuntimeError as exc:  # e.g. the engine rejected a gradient of the wrong shape
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         details["gradcheck_message"] = str(exc)[:2000]
-        return Outcome(False, f"gradcheck could not run: {text}", details)
-    return Outcome(True, "gradcheck passed in float64", details)
+        return Outcome(False, Msg("gradcheck.could_not_run", text=text), details)
+    return Outcome(True, Msg("gradcheck.passed"), details)
+
+
+def _failed(fn, inputs, names, details: dict[str, Any], head: str) -> Outcome:
+    """The failure's evidence (the Jacobian entry that differs most) and its diagnosis."""
+    try:
+        evidence = compare_jacobians(fn, inputs, names)
+    except (RuntimeError, TypeError, ValueError, _NotATensor):  # the engine rejected a gradient, etc.
+        evidence = None
+    if evidence is None:
+        return Outcome(False, Msg("gradcheck.failed", head=head), details)
+    details["jacobian"] = evidence.details
+    diagnosis = evidence.diagnosis
+    hints = []
+    if diagnosis:
+        details["diagnosis"] = diagnosis
+        hints.append(hint(diagnosis, **evidence.hint_params))
+    worst = evidence.details["worst"]
+    if worst["abs_diff"] <= ATOL + RTOL * abs(worst["numerical"]):  # the Jacobians agree: another test failed
+        return Outcome(False, Msg("gradcheck.failed", head=head), details, hints)
+    message = Msg("gradcheck.failed_at", head=head, output=_index(worst["output"]), input=worst["input_name"],
+                  index=_index(worst["input_index"]), numerical=worst["numerical"], analytical=worst["analytical"])
+    return Outcome(False, message, details, hints)
+
+
+def _index(index: Sequence[int]) -> str:
+    """``[2, 1]`` for an element of a tensor, nothing for a scalar."""
+    return "[" + ", ".join(map(str, index)) + "]" if len(index) else ""

@@ -13,9 +13,10 @@ import torch
 
 from grader.checks import expected as ref
 from grader.checks.base import CheckContext, Outcome, check
-from grader.checks.diagnose import Known, diagnose
-from grader.checks.gradcheck import run_gradcheck
+from grader.checks.diagnose import Known, diagnose, diagnosed, hint
+from grader.checks.gradcheck import function_error, run_gradcheck
 from grader.compare import close, compare, describe
+from grader.i18n import Msg
 from grader.sandbox.errors import StudentError
 
 Q, N, P = 5, 3, 4
@@ -48,11 +49,26 @@ def _other_order(ctx: CheckContext, x, w, b) -> tuple[str, ...] | None:
     return None
 
 
-@check("linear.forward", "Linear forward", needs=("tp1.Linear", "tp1.Context"))
+def _forward_hints(ctx: CheckContext, details: dict[str, Any], got: Any, x, w, b, error: str) -> list[Msg]:
+    order = _other_order(ctx, x, w, b)
+    if order:
+        details["diagnosis"] = "linear.argument_order"
+        return [hint("linear.argument_order", order=", ".join(order))]
+    if function_error("RuntimeError", error) == "linear.shape_error":
+        details["diagnosis"] = "linear.shape_error"
+        return [hint("linear.shape_error")]
+    return diagnosed(details, diagnose(got, [
+        Known("linear.no_bias", (x @ w).detach()),
+        Known("linear.bias_subtracted", (x @ w - b).detach()),
+    ]))
+
+
+@check("linear.forward", needs=("tp1.Linear", "tp1.Context"), on_error=function_error)
 def linear_forward(ctx: CheckContext) -> Outcome:
     x, w, b = _inputs(ctx)
     want = ref.linear(x, w, b).detach()
     details: dict[str, Any] = {"shapes": {"X": [Q, N], "W": [N, P], "b": [P]}, "expected": "X @ W + b"}
+    error = ""
     try:
         got = _forward(ctx, x, w, b)
         mismatch = compare(want, got, "Linear.forward(X, W, b)")
@@ -60,51 +76,32 @@ def linear_forward(ctx: CheckContext) -> Outcome:
         if mismatch:
             details["mismatch"] = mismatch.details
     except StudentError as exc:
-        got, failure = None, f"Linear.forward(ctx, X, W, b) raised {exc.type_name}: {exc.message}"
-        details["error"] = exc.describe()
         if exc.type_name == "NotImplementedError":
             raise
+        got, error = None, exc.message
+        failure = Msg("linear.forward.raised", type=exc.type_name, message=exc.message)
+        details["error"] = exc.describe()
     if failure is None:
-        return Outcome(True, f"X @ W + b right with X ({Q}, {N}), W ({N}, {P}), b ({P},)", details)
-    hints = []
-    order = _other_order(ctx, x, w, b)
-    if order:
-        details["diagnosis"] = "argument_order"
-        hints.append(f"your forward takes its arguments in the order ({', '.join(order)}); the lab calls "
-                     "linear(X, W, b): use forward(ctx, X, W, b)")
-    else:
-        known = diagnose(got, [
-            Known("no_bias", (x @ w).detach(), "the bias b is not added"),
-            Known("bias_subtracted", (x @ w - b).detach(), "b is subtracted instead of added"),
-        ])
-        if known:
-            details["diagnosis"] = known.name
-            hints.append(known.hint)
-    return Outcome(False, failure, details, hints)
+        return Outcome(True, Msg("linear.forward.passed", q=Q, n=N, p=P), details)
+    return Outcome(False, failure, details, _forward_hints(ctx, details, got, x, w, b, error))
 
 
 def _backward_catalogue(x, w, b, g) -> list[Known]:
     gx, gw, gb = ref.linear_grads(x, w, b, g)
     ones = torch.ones_like(g)
     return [
-        Known("grad_b_not_summed", (gx, gw, g), "grad_b is not summed over the batch: it has shape (q, p) "
-              "instead of b's shape (p,). PyTorch's engine sums it back silently when you use .apply, "
-              "but the manual loop calls backward directly: return grad_output.sum(0)"),
-        Known("grad_b_keepdim", (gx, gw, gb.reshape(1, -1)), "grad_b has shape (1, p) but b has shape (p,): "
-              "return a gradient of the same shape as its input (grad_output.sum(0))"),
-        Known("grad_b_ignores_grad_output", (gx, gw, ones.sum(0)), "grad_b ignores grad_output: "
-              "grad_b = grad_output.sum(0)"),
-        Known("grad_w_transposed", (gx, gw.T, gb), "grad_W is transposed: grad_W = X.T @ grad_output, "
-              "of shape (n, p) like W"),
-        Known("grad_x_transposed", (gx.T, gw, gb), "grad_X is transposed: grad_X = grad_output @ W.T, "
-              "of shape (q, n) like X"),
-        Known("grads_x_w_swapped", (gw, gx, gb), "the gradients of X and W are swapped: return "
-              "(grad_X, grad_W, grad_b)"),
-        Known("argument_order_wxb", (gw, gx, gb), "gradients returned in the order (W, X, b)"),
+        Known("linear.grad_b_not_summed", (gx, gw, g)),
+        Known("linear.grad_b_keepdim", (gx, gw, gb.reshape(1, -1))),
+        Known("linear.grad_b_ignores_grad_output", (gx, gw, ones.sum(0))),
+        Known("linear.grad_b_mean", (gx, gw, g.mean(0))),
+        Known("linear.grad_w_transposed", (gx, gw.T, gb)),
+        Known("linear.grad_x_transposed", (gx.T, gw, gb)),
+        Known("linear.grads_x_w_swapped", (gw, gx, gb)),
+        Known("linear.grads_ignore_grad_output", (ones @ w.T, x.T @ ones, ones.sum(0))),
     ]
 
 
-@check("linear.backward", "Linear backward (direct call)", needs=("tp1.Linear", "tp1.Context"))
+@check("linear.backward", needs=("tp1.Linear", "tp1.Context"), on_error=function_error)
 def linear_backward(ctx: CheckContext) -> Outcome:
     x, w, b = _inputs(ctx)
     g = ctx.randn(Q, P, salt="grad_output")
@@ -114,21 +111,18 @@ def linear_backward(ctx: CheckContext) -> Outcome:
     want = ref.linear_grads(x.detach(), w.detach(), b.detach(), g)
     details: dict[str, Any] = {"shapes": {"X": [Q, N], "W": [N, P], "b": [P], "grad_output": [Q, P]}}
     if not isinstance(grads, (tuple, list)) or len(grads) != 3:
-        return Outcome(False, f"Linear.backward must return 3 gradients (grad_X, grad_W, grad_b), "
-                              f"got {describe(grads)}", details,
-                       ["return one gradient per input of forward, in the order (X, W, b)"])
+        details["diagnosis"] = "linear.wrong_number_of_gradients"
+        return Outcome(False, Msg("linear.backward.count", got=describe(grads)), details,
+                       [hint("linear.wrong_number_of_gradients")])
     for name, e, got in zip(("grad_X", "grad_W", "grad_b"), want, grads):
         mismatch = compare(e, got, name)
         if mismatch:
             details.update(mismatch=mismatch.details, where=name)
             known = diagnose(tuple(grads), _backward_catalogue(x.detach(), w.detach(), b.detach(), g))
-            if known:
-                details["diagnosis"] = known.name
-            return Outcome(False, mismatch.message, details, [known.hint] if known else [])
-    return Outcome(True, f"three gradients right, of their inputs' shapes ({Q}, {N}), ({N}, {P}), ({P},)",
-                   details)
+            return Outcome(False, mismatch.message, details, diagnosed(details, known))
+    return Outcome(True, Msg("linear.backward.passed", q=Q, n=N, p=P), details)
 
 
-@check("linear.gradcheck", "Linear gradcheck (float64)", needs=("tp1.Linear",))
+@check("linear.gradcheck", needs=("tp1.Linear",), on_error=function_error)
 def linear_gradcheck(ctx: CheckContext) -> Outcome:
-    return run_gradcheck(ctx.student, "tp1.Linear.apply", _inputs(ctx, 4, 3, 2))
+    return run_gradcheck(ctx.student, "tp1.Linear.apply", _inputs(ctx, 4, 3, 2), NAMES)

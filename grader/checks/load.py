@@ -6,6 +6,8 @@ import difflib
 from typing import Any
 
 from grader.checks.base import CheckContext, Outcome, check
+from grader.checks.diagnose import hint
+from grader.i18n import Join, Msg
 from grader.sandbox.errors import StudentCrash, StudentFailure, StudentTimeout
 
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -25,56 +27,61 @@ def found_instead(name: str, names: dict[str, str]) -> list[str]:
     return [f"{n} ({callables[n]})" for n in close[:3]]
 
 
-@check("load", "Import the submission")
+def _module_problems(module: str, required: tuple[str, ...], entry, record: dict[str, Any],
+                     problems: list[Msg], hints: list[Msg], details: dict[str, Any]) -> None:
+    if not entry.ok and entry.error is None:
+        problems.append(Msg("load.not_imported", module=module))
+        return
+    if not entry.ok:
+        error = entry.error or {}
+        where = Msg("load.at", where=error["where"]) if error.get("where") else ""
+        problems.append(Msg("load.import_raised", module=module, type=error.get("type", "Error"),
+                            message=error.get("message", ""), where=where))
+        record["error"] = dict(error)
+        if error.get("type") in ("ModuleNotFoundError", "ImportError"):
+            details.setdefault("diagnosis", "load.missing_module")
+            hints.append(hint("load.missing_module"))
+        return
+    missing = [n for n in required if n not in entry.names]
+    record["missing"] = missing
+    for name in missing:
+        instead = found_instead(name, dict(entry.names))
+        problems.append(Msg("load.no_name_instead", module=module, name=name, instead=", ".join(instead))
+                        if instead else Msg("load.no_name", module=module, name=name))
+        if instead:
+            details.setdefault("diagnosis", "load.misnamed")
+            hints.append(hint("load.misnamed", found=instead[0].split(" ")[0], name=name, module=module))
+
+
+@check("load")
 def load(ctx: CheckContext) -> Outcome:
     info = ctx.load
     details: dict[str, Any] = {"modules": {}, "warnings": list(info.warnings)}
-    problems: list[str] = []
-    hints: list[str] = []
+    problems: list[Msg] = []
+    hints: list[Msg] = []
     for module, required in REQUIRED.items():
         entry = info.modules[module]
         record: dict[str, Any] = {"present": entry.present, "imported": entry.ok,
                                   "duration_s": round(entry.duration_s, 3)}
         details["modules"][module] = record
         if not entry.present:
-            problems.append(f"{module}.py is missing")
+            problems.append(Msg("load.missing_file", module=module))
+            details.setdefault("diagnosis", "load.missing_file")
+            hints.append(hint("load.missing_file", module=module))
             continue
         if isinstance(entry.failure, StudentFailure):
             raise_failure(module, entry.failure, ctx)
-        if not entry.ok and entry.error is None:
-            problems.append(f"{module}.py was not imported (tp1.py failed first)")
-            continue
-        if not entry.ok:
-            error = entry.error or {}
-            text = f"{error.get('type', 'Error')}: {error.get('message', '')}".strip(": ")
-            where = f" (at {error['where']})" if error.get("where") else ""
-            problems.append(f"importing {module}.py raised {text}{where}")
-            record["error"] = dict(error)
-            if error.get("type") in ("ModuleNotFoundError", "ImportError"):
-                hints.append("a module your file imports is not available to the grader: import it only where "
-                             "you use it, or under if __name__ == '__main__':")
-            continue
-        missing = [n for n in required if n not in entry.names]
-        record["missing"] = missing
-        for name in missing:
-            instead = found_instead(name, dict(entry.names))
-            problems.append(f"{module}.py defines no `{name}`" +
-                            (f"; found instead: {', '.join(instead)}" if instead else ""))
-            if instead:
-                hints.append(f"rename {instead[0].split(' ')[0]} to {name} in {module}.py: the grader and "
-                             "the lab's scripts use that exact name")
+        _module_problems(module, required, entry, record, problems, hints, details)
     if problems:
-        return Outcome(False, "; ".join(problems), details, hints)
-    return Outcome(True, "the three files import and define every required name",
-                   details)
+        return Outcome(False, Join(problems), details, hints)
+    return Outcome(True, Msg("load.passed"), details)
 
 
 def raise_failure(module: str, failure: StudentFailure, ctx: CheckContext) -> None:
-    """An import that hung or killed the process: re-raise with a message that says which file."""
+    """An import that hung or killed the process: re-raise, saying which file (the runner words it)."""
     if isinstance(failure, StudentTimeout):
-        raise StudentTimeout(ctx.config.load_timeout_s, f"importing {module}.py (code that trains or plots at "
-                             "import time? put it under if __name__ == '__main__':)")
+        raise StudentTimeout(ctx.config.load_timeout_s, f"importing {module}.py")
     if isinstance(failure, StudentCrash):
-        raise StudentCrash(f"{failure.reason} while importing {module}.py (an exit or a crash at import time)",
-                           failure.returncode, failure.output_tail)
+        raise StudentCrash(f"{failure.reason} while importing {module}.py", failure.returncode,
+                           failure.output_tail)
     raise failure

@@ -6,7 +6,8 @@ hyper-parameters of :class:`grader.config.TrainingSettings`, then recomputes
 the train and test MSE of the returned ``(w, b)`` itself and compares them
 with ``optimum * (1 + rel_margin)``, the optimum being the closed-form
 least-squares fit on the training part. The loss curves the student's loop
-reports are kept as evidence for the report, never as the verdict.
+reports are kept as evidence for the report, never as the verdict. A failure
+is diagnosed by :mod:`grader.checks.train_diagnosis`.
 """
 
 from __future__ import annotations
@@ -15,36 +16,49 @@ import math
 import time
 from typing import Any
 
+import numpy as np
 import torch
 
 from grader import data as housing
 from grader.checks.base import CheckContext, Outcome, check
 from grader.checks.descent import losses_of
+from grader.checks.diagnose import hint
+from grader.checks.train_diagnosis import diagnose_training, replay_without_zeroing, training_error
 from grader.compare import describe
 from grader.config import TrainingSettings
+from grader.i18n import Msg
+from grader.sandbox.errors import StudentFailure
 from grader.sandbox.student import NpyFile
 
 FILES = ("x_train", "y_train", "x_test", "y_test")
 
 
-def _params(value: Any, n_features: int) -> tuple[torch.Tensor, torch.Tensor] | str:
+def _params(value: Any, n_features: int) -> tuple[torch.Tensor, torch.Tensor] | Msg:
     if not isinstance(value, (tuple, list)) or len(value) < 2:
-        return f"expected (w, b, train_losses, test_losses), got {describe(value)}"
+        return Msg("train.not_a_tuple", got=describe(value))
     w, b = value[0], value[1]
     if not isinstance(w, torch.Tensor) or w.numel() != n_features:
-        return f"w: expected a tensor of shape ({n_features}, 1), got {describe(w)}"
+        return Msg("train.bad_w", n=n_features, got=describe(w))
     if not isinstance(b, torch.Tensor) or b.numel() != 1:
-        return f"b: expected a tensor of shape (1,), got {describe(b)}"
+        return Msg("train.bad_b", got=describe(b))
     return w.reshape(n_features, 1), b.reshape(1)
+
+
+def _call(ctx: CheckContext, function: str, settings: TrainingSettings, epsilon: float, n_epochs: int) -> Any:
+    args: list[Any] = [NpyFile(f"{name}.npy") for name in FILES] + [epsilon, n_epochs]
+    if settings.batch_size is not None:
+        args.append(settings.batch_size)
+    return ctx.student.call(f"tp1_autograd.{function}", *args, seed=ctx.student_seed)
+
+
+def _numpy(params: tuple[torch.Tensor, torch.Tensor]) -> tuple[np.ndarray, np.ndarray]:
+    return tuple(p.detach().to(torch.float64).numpy() for p in params)  # type: ignore[return-value]
 
 
 def run_training(ctx: CheckContext, function: str, settings: TrainingSettings, label: str) -> Outcome:
     split, optimum = ctx.data
-    args: list[Any] = [NpyFile(f"{name}.npy") for name in FILES] + [settings.epsilon, settings.n_epochs]
-    if settings.batch_size is not None:
-        args.append(settings.batch_size)
     start = time.perf_counter()
-    result = ctx.student.call(f"tp1_autograd.{function}", *args, seed=ctx.student_seed)
+    result = _call(ctx, function, settings, settings.epsilon, settings.n_epochs)
     elapsed = time.perf_counter() - start
     margin = settings.rel_margin
     thresholds = {"train": optimum.train_mse * (1 + margin), "test": optimum.test_mse * (1 + margin)}
@@ -56,53 +70,69 @@ def run_training(ctx: CheckContext, function: str, settings: TrainingSettings, l
     }
     n_features = split.x_train.shape[1]
     params = _params(result, n_features)
-    if isinstance(params, str):
-        return Outcome(False, f"{function} returned the wrong thing: {params}", details,
-                       [f"{function} must return (w, b, train_losses, test_losses)"])
-    w, b = params
+    if isinstance(params, Msg):
+        details["diagnosis"] = "train.wrong_return"
+        return Outcome(False, Msg("train.wrong_return", function=function, problem=params), details,
+                       [hint("train.wrong_return", function=function)])
     for i, name in ((2, "train_losses"), (3, "test_losses")):
         curve = losses_of(result[i]) if len(result) > i else None
         if curve is not None:
             details[name] = curve[:1000]
-    w_np, b_np = w.detach().to(torch.float64).numpy(), b.detach().to(torch.float64).numpy()
+    w_np, b_np = _numpy(params)
     mse = {part: housing.mse(getattr(split, f"x_{part}"), getattr(split, f"y_{part}"), w_np, b_np)
            for part in ("train", "test")}
     details["mse"] = mse
+    summary = Msg("train.summary", train=mse["train"], train_threshold=thresholds["train"], test=mse["test"],
+                  test_threshold=thresholds["test"], optimum_train=optimum.train_mse,
+                  optimum_test=optimum.test_mse, n=settings.n_epochs)
     if not all(math.isfinite(v) for v in mse.values()):
-        return Outcome(False, f"the returned parameters are not finite: the {label} diverged", details,
-                       ["check the sign of the update (w -= epsilon * w.grad) and that gradients are zeroed"])
-    failing = [part for part in ("train", "test") if mse[part] > thresholds[part]]
-    summary = (f"train MSE {mse['train']:.4f} (≤ {thresholds['train']:.4f}), test {mse['test']:.4f} "
-               f"(≤ {thresholds['test']:.4f}); optimum {optimum.train_mse:.4f} / {optimum.test_mse:.4f}; "
-               f"{settings.n_epochs} epoch{'s' if settings.n_epochs != 1 else ''}")
-    if failing:
-        hints = [_hint(mse["train"], split, optimum)]
-        return Outcome(False, f"{' and '.join(failing)} MSE above the threshold: {summary}", details, hints)
-    return Outcome(True, summary, details)
+        message = Msg("train.not_finite", label=Msg(f"train.label.{label}"))
+    else:
+        failing = [part for part in ("train", "test") if mse[part] > thresholds[part]]
+        if not failing:
+            return Outcome(True, summary, details)
+        message = Msg("train.above", parts=Msg("train.parts." + "_".join(failing)), summary=summary)
+    return Outcome(False, message, details, _diagnosis(ctx, function, settings, details, (w_np, b_np)))
 
 
-def _hint(train_mse: float, split, optimum) -> str:
-    baseline = float(((split.y_train - split.y_train.mean()) ** 2).mean())
-    if train_mse > baseline:
-        return ("worse than predicting the mean: are the parameters updated (in place, inside torch.no_grad()), "
-                "with the right sign, and are the gradients zeroed after each step?")
-    return ("the loop does not get close to the optimum: are the gradients zeroed after each step, and is every "
-            "example / batch used in each epoch?")
+def _diagnosis(ctx: CheckContext, function: str, settings: TrainingSettings, details: dict[str, Any],
+               returned: tuple[np.ndarray, np.ndarray]) -> list[Msg]:
+    split, _ = ctx.data
+    n_features = split.x_train.shape[1]
+
+    def probe(epsilon: float):
+        try:
+            params = _params(_call(ctx, function, settings, epsilon, 1), n_features)
+        except StudentFailure:  # the probe is evidence only; the verdict is already made
+            return None
+        return None if isinstance(params, Msg) else _numpy(params)
+
+    def mse_train(w, b) -> float:
+        return housing.mse(split.x_train, split.y_train, w, b)
+
+    replay = None
+    if settings.batch_size is None and function == "descente_batch":
+        def replay(w0, b0):
+            return replay_without_zeroing(split, w0, b0, settings.epsilon, settings.n_epochs)
+    diagnosis, evidence = diagnose_training(probe, mse_train, returned, details.get("train_losses"), replay)
+    details["diagnosis"] = diagnosis
+    details["diagnosis_evidence"] = evidence
+    return [hint(diagnosis)]
 
 
-@check("train.batch", "Batch gradient descent (autograd)", needs=("tp1_autograd.descente_batch",),
-       timeout="training", needs_data=True)
+@check("train.batch", needs=("tp1_autograd.descente_batch",), timeout="training", needs_data=True,
+       on_error=training_error)
 def train_batch(ctx: CheckContext) -> Outcome:
-    return run_training(ctx, "descente_batch", ctx.config.batch, "batch descent")
+    return run_training(ctx, "descente_batch", ctx.config.batch, "batch")
 
 
-@check("train.sgd", "Stochastic gradient descent (autograd)", needs=("tp1_autograd.descente_stochastique",),
-       timeout="training", needs_data=True)
+@check("train.sgd", needs=("tp1_autograd.descente_stochastique",), timeout="training", needs_data=True,
+       on_error=training_error)
 def train_sgd(ctx: CheckContext) -> Outcome:
-    return run_training(ctx, "descente_stochastique", ctx.config.sgd, "stochastic descent")
+    return run_training(ctx, "descente_stochastique", ctx.config.sgd, "sgd")
 
 
-@check("train.minibatch", "Mini-batch gradient descent (autograd)", needs=("tp1_autograd.descente_minibatch",),
-       timeout="training", needs_data=True)
+@check("train.minibatch", needs=("tp1_autograd.descente_minibatch",), timeout="training", needs_data=True,
+       on_error=training_error)
 def train_minibatch(ctx: CheckContext) -> Outcome:
-    return run_training(ctx, "descente_minibatch", ctx.config.minibatch, "mini-batch descent")
+    return run_training(ctx, "descente_minibatch", ctx.config.minibatch, "minibatch")

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.classsummary import ClassSummary, StudentRow
+from grader.i18n import Msg, render as tr, status_word
 from grader.model import Status
 
 # status -> (mark, ASCII mark for consoles that cannot print the first, style)
@@ -85,31 +86,35 @@ def _mark(status: str | None, unicode: bool) -> Text:
     return Text(mark if unicode else ascii_mark, style=style)
 
 
-def _score(row: StudentRow) -> Text:
+def _score(row: StudentRow, lang: str) -> Text:
     if not row.graded:
-        return Text("n/a", style="bold red")
+        return Text(tr(Msg("class.not_available"), lang), style="bold red")
     return Text(f"{row.score:g}/{row.max_score:g}")
 
 
-def render_class_table(summary: ClassSummary, console: Console) -> None:
+def render_class_table(summary: ClassSummary, console: Console, lang: str = "en") -> None:
+    """The class table, the per-check statistics and the most frequent failures, in ``lang``."""
     unicode = (console.encoding or "").lower().startswith("utf")
-    ids = summary.check_ids
-
     head = Text()
-    head.append("Class", style="bold")
-    head.append(f"  {summary.n_students} student{'s' if summary.n_students != 1 else ''}, "
-                f"{summary.n_graded} graded")
+    head.append(tr(Msg("class.title"), lang), style="bold")
+    head.append("  " + tr(Msg("class.students", n=summary.n_students, graded=summary.n_graded), lang))
     if summary.n_graded:
         sep = " · " if unicode else ", "
-        head.append(f"{sep}mean {round(summary.mean_score, 2):g} / {summary.max_score:g}"
-                    f"{sep}median {summary.median_score:g} / {summary.max_score:g}")
+        head.append(sep + tr(Msg("class.mean", mean=round(summary.mean_score, 2), max=summary.max_score), lang)
+                    + sep + tr(Msg("class.median", median=summary.median_score, max=summary.max_score), lang))
     console.print(head)
+    _students_table(summary, console, lang, unicode)
+    _statistics(summary, console, lang, unicode)
+
+
+def _students_table(summary: ClassSummary, console: Console, lang: str, unicode: bool) -> None:
+    ids = summary.check_ids
 
     # No edges and collapsed padding: twelve one-character columns take 36 cells, the names the rest.
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), expand=False,
                   collapse_padding=True)
-    table.add_column("Student", overflow="fold", min_width=8)
-    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column(tr(Msg("class.column.student"), lang), overflow="fold", min_width=8)
+    table.add_column(tr(Msg("class.column.score"), lang), justify="right", no_wrap=True)
     for i, _ in enumerate(ids, 1):
         table.add_column(str(i), justify="center", no_wrap=True, min_width=1)
     for row in summary.students:
@@ -117,26 +122,28 @@ def render_class_table(summary: ClassSummary, console: Console) -> None:
                  for cid in ids]
         name = Text(row.student)
         if not row.graded:
-            name.append(" (not graded)", style="red")
-        table.add_row(name, _score(row), *marks)
+            name.append(" " + tr(Msg("class.not_graded"), lang), style="red")
+        table.add_row(name, _score(row, lang), *marks)
     console.print(table)
 
     legend = Text("  ")
     for status in Status:
         mark, ascii_mark, style = MARKS[status.value]
         legend.append(mark if unicode else ascii_mark, style=style)
-        legend.append(f" {status.value}  ")
+        legend.append(f" {status_word(status, lang)}  ")
     legend.append(NOT_RUN[0] if unicode else NOT_RUN[1], style=NOT_RUN[2])
-    legend.append(" not run")
+    legend.append(" " + tr(Msg("class.not_run"), lang))
     console.print(legend)
 
+
+def _statistics(summary: ClassSummary, console: Console, lang: str, unicode: bool) -> None:
     # Per check: number (the column key), id, pass rate, counts that are not zero; then the failures.
     stats = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1), expand=False,
                   collapse_padding=True)
     stats.add_column("#", justify="right", no_wrap=True)
-    stats.add_column("Check", no_wrap=True)
-    stats.add_column("Passed", justify="right", no_wrap=True)
-    stats.add_column("Other results", overflow="fold")
+    stats.add_column(tr(Msg("class.column.check"), lang), no_wrap=True)
+    stats.add_column(tr(Msg("class.column.passed"), lang), justify="right", no_wrap=True)
+    stats.add_column(tr(Msg("class.column.other"), lang), overflow="fold")
     for i, check in enumerate(summary.checks, 1):
         total = sum(check.counts.values())
         passed = check.counts.get(Status.PASSED.value, 0)
@@ -146,13 +153,13 @@ def render_class_table(summary: ClassSummary, console: Console) -> None:
                 if other:
                     other.append("  ")
                 other.append(f"{n} ")
-                other.append(status, style=MARKS.get(status, NOT_RUN)[2])
+                other.append(status_word(status, lang), style=MARKS.get(status, NOT_RUN)[2])
         stats.add_row(str(i), check.id, f"{passed}/{total} {check.pass_rate:4.0%}" if total else "-", other)
     console.print(stats)
 
     failing = [(i, c) for i, c in enumerate(summary.checks, 1) if c.top_failures]
     if failing:
-        console.print(Text("Most frequent failures (number of students)", style="bold"))
+        console.print(Text(tr(Msg("class.top_failures"), lang), style="bold"))
         for i, check in failing:
             console.print(Text(f"{i:>3} {check.id}", style="bold"))
             grid = Table.grid(padding=(0, 1))
@@ -164,7 +171,7 @@ def render_class_table(summary: ClassSummary, console: Console) -> None:
 
     problems = [row for row in summary.students if row.problem]
     if problems:
-        console.print(Text("Problems", style="bold"))
+        console.print(Text(tr(Msg("class.problems"), lang), style="bold"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, style="bold")
         grid.add_column(overflow="fold")

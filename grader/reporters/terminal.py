@@ -14,14 +14,15 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from grader.i18n import Join, Msg, render as tr, status_word
 from grader.model import CheckResult, Status, SubmissionReport, Visibility
 
 STYLES = {
-    Status.PASSED: ("passed", "bold green"),
-    Status.FAILED: ("failed", "bold red"),
-    Status.ERROR: ("error", "bold magenta"),
-    Status.TIMEOUT: ("timeout", "bold yellow"),
-    Status.SKIPPED: ("skipped", "dim"),
+    Status.PASSED: "bold green",
+    Status.FAILED: "bold red",
+    Status.ERROR: "bold magenta",
+    Status.TIMEOUT: "bold yellow",
+    Status.SKIPPED: "dim",
 }
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -39,61 +40,63 @@ def sparkline(values: Sequence[float], width: int = 16) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, int(p / top * (len(SPARK) - 1) + 0.5))] for p in points)
 
 
-def status_text(status: Status) -> Text:
-    word, style = STYLES[status]
-    return Text(word, style=style)
+def status_text(status: Status, lang: str = "en") -> Text:
+    return Text(status_word(status, lang), style=STYLES[status])
 
 
-def _message(check: CheckResult) -> Text:
+def _message(check: CheckResult, lang: str) -> Text:
     text = Text(check.message)
     curve = check.details.get("train_losses") or check.details.get("losses")
     if isinstance(curve, list):
         line = sparkline(curve)
         if line:
-            text.append(f"\nloss {line}", style="cyan")
+            text.append("\n" + tr(Msg("terminal.loss", curve=line), lang), style="cyan")
     return text
 
 
-def _check_id(check: CheckResult) -> Text:
+def _check_id(check: CheckResult, lang: str) -> Text:
     """The id; a hidden check (teacher mode) says so on a second line, so the column keeps its width."""
     text = Text(check.id)
     if check.visibility is Visibility.HIDDEN:
-        text.append("\nhidden", style="dim italic")
+        text.append("\n" + tr(Msg("terminal.hidden"), lang), style="dim italic")
     return text
 
 
-def render(report: SubmissionReport, console: Console) -> None:
+def _header(report: SubmissionReport, console: Console, lang: str) -> None:
     env: dict[str, Any] = dict(report.environment)
     header = Text()
-    header.append(f"Submission {report.submission.name}", style="bold")
+    header.append(tr(Msg("terminal.submission", name=report.submission.name), lang), style="bold")
     header.append(f"  ({report.submission.path})\n")
     header.append(f"grader {report.grader_version} · torch {env.get('torch', '?')} · "
                   f"python {env.get('python', '?')} · sandbox {env.get('sandbox', '?')}\n")
     if env.get("data_source"):
-        data = env["data_source"]
+        data = Msg("terminal.data", data=env["data_source"])
     elif env.get("data_problem"):
-        data = f"none: {env['data_problem']}"
+        data = Msg("terminal.data_none", problem=env["data_problem"])
     else:
-        data = "not needed"
-    header.append(f"data: {data}")
+        data = Msg("terminal.data_not_needed")
+    header.append(tr(data, lang))
     if env.get("config_file"):
-        header.append(f"\nconfig: {env['config_file']}")
+        header.append("\n" + tr(Msg("terminal.config", path=env["config_file"]), lang))
     console.print(header)
     if env.get("sandbox") == "none":
-        console.print(Text("warning: the student's code ran as a plain child process (no sandbox)",
-                           style="yellow"))
+        console.print(Text(tr(Msg("terminal.no_sandbox"), lang), style="yellow"))
     for warning in report.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(Text(tr(Msg("terminal.warning", text=warning), lang), style="yellow"))
 
+
+def render(report: SubmissionReport, console: Console) -> None:
+    """Print ``report`` in the language it was graded in (``environment["lang"]``, English if absent)."""
+    lang = str(report.environment.get("lang") or "en")
+    _header(report, console, lang)
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
-    table.add_column("Check", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Points", justify="right", no_wrap=True)
-    table.add_column("Time", justify="right", no_wrap=True)
-    table.add_column("Message", overflow="fold")
+    for key, justify, wrap in (("check", "left", False), ("status", "left", False), ("points", "right", False),
+                               ("time", "right", False), ("message", "left", True)):
+        table.add_column(tr(Msg(f"terminal.column.{key}"), lang), justify=justify,  # type: ignore[arg-type]
+                         no_wrap=not wrap, overflow="fold" if wrap else "ellipsis")
     for check in report.checks:
-        table.add_row(_check_id(check), status_text(check.status), f"{check.score:g}/{check.max_score:g}",
-                      f"{check.duration_s:.1f}s", _message(check))
+        table.add_row(_check_id(check, lang), status_text(check.status, lang), f"{check.score:g}/{check.max_score:g}",
+                      f"{check.duration_s:.1f}s", _message(check, lang))
     console.print(table)
 
     hinted = [c for c in report.checks if c.hints]
@@ -104,14 +107,14 @@ def render(report: SubmissionReport, console: Console) -> None:
         for check in hinted:
             for hint in check.hints:
                 hints.add_row(f"  {check.id}", hint)
-        console.print(Group(Text("Hints", style="bold"), hints))
+        console.print(Group(Text(tr(Msg("terminal.hints"), lang), style="bold"), hints))
         console.print()
     counts = {s: sum(1 for c in report.checks if c.status is s) for s in Status}
-    summary = ", ".join(f"{n} {STYLES[s][0]}" for s, n in counts.items() if n)
-    total = Text.assemble(("Score ", "bold"), (f"{report.score:g} / {report.max_score:g}", "bold"),
-                          f"   ({summary}; {report.duration_s:.1f} s)")
+    summary = Join([Msg(f"terminal.count.{s.value}", n=n) for s, n in counts.items() if n], sep="sep.comma")
+    total = Text.assemble((tr(Msg("terminal.score"), lang) + " ", "bold"),
+                          (f"{report.score:g} / {report.max_score:g}", "bold"),
+                          "   " + tr(Msg("terminal.summary", counts=summary, duration=report.duration_s), lang))
     console.print(total)
     if report.withheld.checks:
-        n = report.withheld.checks
-        console.print(Text(f"Hidden: {n} more check{'s' if n != 1 else ''} worth {report.withheld.max_score:g} "
-                           "points, graded by your teacher (not in this score).", style="dim"))
+        console.print(Text(tr(Msg("terminal.withheld", n=report.withheld.checks,
+                                  points=report.withheld.max_score), lang), style="dim"))

@@ -1,0 +1,71 @@
+"""Student-side failures (``grader.sandbox.errors``) worded for the student, as catalogue messages.
+
+The sandbox raises exceptions that carry plain data (the exception type and text,
+the time limit, what the grader was doing); this module turns them into
+:class:`~grader.i18n.Msg` records so the report speaks the student's language.
+What the student's own code or Python printed (an exception's text, a crash
+reason) is kept as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from grader.i18n import Msg
+from grader.sandbox.errors import StudentCrash, StudentError, StudentTimeout
+
+_DOING = (
+    (re.compile(r"calling (?P<name>.+)"), "doing.calling"),
+    (re.compile(r"creating (?P<name>.+)"), "doing.creating"),
+    (re.compile(r"importing (?P<name>\S+)(?: .*)?"), "doing.importing"),
+    (re.compile(r"sending a tensor"), "doing.sending"),
+    (re.compile(r"running backward"), "doing.backward"),
+)
+
+
+def doing(text: str | None) -> Msg | str:
+    """What the grader was doing (``"calling MSE.forward"``) as a message; unknown text as is."""
+    if not text:
+        return ""
+    for pattern, key in _DOING:
+        match = pattern.fullmatch(text)
+        if match:
+            return Msg(key, **match.groupdict())
+    return text
+
+
+def timeout_message(exc: StudentTimeout) -> Msg:
+    if exc.doing:
+        return Msg("error.timeout_doing", limit=exc.limit_s, doing=doing(exc.doing))
+    return Msg("error.timeout", limit=exc.limit_s)
+
+
+def timeout_diagnosis(exc: StudentTimeout) -> str | None:
+    return "load.import_timeout" if (exc.doing or "").startswith("importing ") else None
+
+
+def error_message(exc: StudentError) -> Msg:
+    where = Msg("error.at", where=exc.where) if exc.where else ""
+    if exc.type_name == "NotImplementedError":
+        name = (exc.call or "").removeprefix("calling ")
+        return Msg("error.not_implemented", name=name or "?", where=where)
+    if exc.call:
+        return Msg("error.raised_doing", doing=doing(exc.call), type=exc.type_name, message=exc.message,
+                   where=where)
+    return Msg("error.raised", type=exc.type_name, message=exc.message, where=where)
+
+
+def crash_message(exc: StudentCrash) -> Msg:
+    match = re.fullmatch(r"(?P<reason>.+) while importing (?P<file>\S+)", exc.reason)
+    if match:
+        return Msg("error.crashed_importing", reason=match["reason"], file=match["file"])
+    return Msg("error.crashed", reason=exc.reason)
+
+
+_STUB = re.compile(r"(?P<module>\S+) is not installed here: replaced by an inert stand-in \(its calls do nothing\)")
+
+
+def warning(text: str) -> Msg | str:
+    """A load warning from the student process as a message; unknown text as is."""
+    match = _STUB.fullmatch(text)
+    return Msg("warning.stub", module=match["module"]) if match else text
