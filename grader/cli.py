@@ -230,6 +230,11 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
     terminal.render(report, console)
     try:
         json_report.write(report, report_path)
+        console.print(tr(Msg("cli.json_report", path=str(report_path)), config.lang))
+        from grader.reporters import outputs
+
+        for fmt, file in outputs.write_submission(report, extra, report_path, config):
+            console.print(f"{fmt} report: {file}")
     except OSError as exc:
         console.print(f"[bold red]error:[/] cannot write a report: {exc}")
         return EXIT_USAGE

@@ -1,0 +1,61 @@
+"""What each sandbox level adds to the cost of one submission (medians).
+
+For each level (bwrap, unshare, none; the ones that work here) it measures, on ``reference/``:
+
+- fresh: grading only ``load`` in a fresh student process (start, confine, import torch, import the
+  three files), as a single ``grader check`` does;
+- warm: the same through the class run's warm launcher (fork, namespaces, confine, import the files).
+
+Run: ``.venv/bin/python benchmarks/bench_sandbox.py [--runs 7]``. The difference between a level's
+median and the ``none`` median is what that level adds per submission.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from grader.config import GradingConfig  # noqa: E402
+from grader.runner import grade  # noqa: E402
+from grader.sandbox.isolation import LEVELS, resolve_level  # noqa: E402
+from grader.sandbox.launcher import WarmLauncher  # noqa: E402
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    report = fn()
+    elapsed = time.perf_counter() - start
+    assert report.check("load").passed, report.check("load").message
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    opts = parser.parse_args()
+    config = GradingConfig(only=("load",))
+    levels = [lvl for lvl in LEVELS if resolve_level(lvl) == lvl]
+    results = {}
+    for level in levels:
+        cfg = replace(config, sandbox=level)
+        grade(ROOT / "reference", cfg)  # warm the caches (probe, imports)
+        fresh = [timed(lambda: grade(ROOT / "reference", cfg)) for _ in range(opts.runs)]
+        with WarmLauncher(level) as launcher:
+            grade(ROOT / "reference", cfg, launcher=launcher)
+            warm = [timed(lambda: grade(ROOT / "reference", cfg, launcher=launcher)) for _ in range(opts.runs)]
+        results[level] = (statistics.median(fresh), statistics.median(warm))
+    base = results.get("none", (0.0, 0.0))
+    print(f"{'level':<8} {'fresh median':>13} {'added':>8} {'warm median':>12} {'added':>8}   ({opts.runs} runs)")
+    for level, (fresh, warm) in results.items():
+        print(f"{level:<8} {fresh:>12.3f}s {fresh - base[0]:>+7.3f}s {warm:>11.3f}s {warm - base[1]:>+7.3f}s")
+
+
+if __name__ == "__main__":
+    main()
