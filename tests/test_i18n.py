@@ -36,8 +36,8 @@ def test_same_placeholders_and_plural_forms_per_key(key):
 def _string_literals() -> set[str]:
     found = set()
     for path in list((ROOT / "grader").rglob("*.py")):
-        if "i18n" in path.parts:
-            continue
+        if "i18n" in path.parts or path.name in ("configfile.py", "configshow.py"):
+            continue  # (those name grader.toml keys such as "descent.epsilon", not messages)
         found |= set(re.findall(r'"((?:load|mse|linear|context|gradcheck|descent|train)\.[a-z_0-9.]+)"',
                                 path.read_text(encoding="utf-8")))
     return found
