@@ -73,7 +73,15 @@ def apply(config: GradingConfig, options: Overrides) -> GradingConfig:
 
 def resolve(target: Path, config_file: Path | None, options: Overrides) -> GradingConfig:
     """The configuration for grading ``target``. Raises :class:`ConfigError` or :class:`UsageProblem`."""
-    return apply(load(config_file, target).config, options)
+    config = apply(load(config_file, target).config, options)
+    if config.sandbox == "auto":  # then the GRADER_SANDBOX environment variable decides
+        from grader.sandbox.isolation import requested_level
+
+        try:
+            requested_level()
+        except ValueError as exc:
+            raise UsageProblem(f"GRADER_SANDBOX: {exc}") from None
+    return config
 
 
 def write_config_error_report(path: Path, report_path: Path, error: ConfigError, options: Overrides) -> None:

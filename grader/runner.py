@@ -23,7 +23,7 @@ from grader.config import GradingConfig
 from grader.i18n import Join, Msg, render
 from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport, Visibility, Withheld
 from grader.sandbox.errors import StudentCrash, StudentError, StudentFailure, StudentTimeout
-from grader.sandbox.isolation import Sandbox, make_sandbox
+from grader.sandbox.isolation import Sandbox, sandbox_for
 from grader.sandbox.session import MODULES, StudentSession
 
 MAX_HASHED_FILES = 200
@@ -64,9 +64,9 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
     started_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     root = find_submission_root(submission)
-    sandbox = make_sandbox(launcher.level if launcher else config.sandbox, config.limits)
     deadline = time.monotonic() + config.submission_timeout_s
-    with StudentSession(root, config.load_timeout_s, launcher, sandbox) as session:
+    with sandbox_for(launcher.level if launcher else config.sandbox, config.limits) as sandbox, \
+            StudentSession(root, config.load_timeout_s, launcher, sandbox) as session:
         session.begin_load()  # the student process imports torch while this one does too
         from grader.checks import REGISTRY  # imports torch
         from grader.checks.gradcheck import warm_up

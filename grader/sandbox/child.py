@@ -360,11 +360,11 @@ def main() -> None:
     parser.add_argument("--resp", type=int, required=True)
     parser.add_argument("--submission", required=True)
     parser.add_argument("--workdir", required=True)
-    parser.add_argument("--limits", default=None)
+    parser.add_argument("--limits", type=json.loads, default={})
     parser.add_argument("--drop-uid", type=int, default=None)
     parser.add_argument("--hide", action="append", default=[])
     opts = parser.parse_args()
-    load_confine().confine(opts.hide, opts.drop_uid, load_confine().parse_limits(opts.limits))
+    load_confine().confine(opts.hide, opts.drop_uid, opts.limits)
     serve(opts.req, opts.resp, opts.submission, opts.workdir)
 
 

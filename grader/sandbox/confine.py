@@ -34,13 +34,6 @@ MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RDONLY = 2, 4, 8, 1
 CONFINE_FAILED = 97
 
 
-def parse_limits(text: str | None) -> dict[str, int]:
-    if not text:
-        return {}
-    names = ("address_space_mb", "cpu_s", "file_size_mb", "open_files", "processes")
-    return dict(zip(names, (int(x) for x in text.split(","))))
-
-
 def _libc():
     return ctypes.CDLL(None, use_errno=True)
 
@@ -101,13 +94,9 @@ def set_limits(limits: dict[str, int]) -> None:
     ]
     for which, value in table:
         if value or which == resource.RLIMIT_CORE:
-            try:
-                resource.setrlimit(which, (value, value))
-            except (ValueError, OSError):
-                soft, hard = resource.getrlimit(which)  # cannot raise above the hard limit: lower only
-                if hard == resource.RLIM_INFINITY or value < hard:
-                    resource.setrlimit(which, (min(value, hard) if hard != resource.RLIM_INFINITY else value,
-                                               hard))
+            hard = resource.getrlimit(which)[1]  # a limit can only be lowered: keep a lower hard limit
+            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(which, (value, value))
 
 
 def confine(hidden: list[str], uid: int | None, limits: dict[str, int]) -> None:

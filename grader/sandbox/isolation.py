@@ -30,13 +30,16 @@ docs/security.md explains what each level defends and what it does not.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Iterator
 
 LEVELS = ("bwrap", "unshare", "none")
 UID_BASE = 64_000  # dedicated uids for student processes when the grader runs as root
@@ -54,9 +57,9 @@ class Limits:
     open_files: int = 256
     processes: int = 64  # processes and threads; enforced only under a non-root uid
 
-    def as_args(self) -> list[str]:
-        return ["--limits", f"{self.address_space_mb},{self.cpu_s},{self.file_size_mb},"
-                            f"{self.open_files},{self.processes}"]
+    def as_dict(self) -> dict[str, int]:
+        """What ``confine.set_limits`` takes (as JSON on child.py's command line, or in a launcher request)."""
+        return asdict(self)
 
 
 class UidPool:
@@ -125,16 +128,18 @@ def _probe(level: str) -> str | None:
     return None
 
 
-def python_roots() -> list[str]:
+@functools.lru_cache(maxsize=None)
+def python_roots() -> tuple[str, ...]:
     """Folders the student's Python needs: the interpreter's installation and the environment."""
     roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}
     roots.add(os.path.dirname(os.path.realpath(sys.executable)))
     roots = {r for r in roots if not r.startswith("/usr/") and r != "/usr"}
     # keep only the outermost folders
-    return sorted(r for r in roots if not any(r != o and r.startswith(o + os.sep) for o in roots))
+    return tuple(sorted(r for r in roots if not any(r != o and r.startswith(o + os.sep) for o in roots)))
 
 
-def hidden_paths() -> list[str]:
+@functools.lru_cache(maxsize=None)
+def hidden_paths() -> tuple[str, ...]:
     """What a student process must never see: the grader's package and the project's other folders."""
     hide = [str(PACKAGE_DIR)]
     project = PACKAGE_DIR.parent
@@ -146,7 +151,7 @@ def hidden_paths() -> list[str]:
             if any(k == entry or entry in k.parents for k in keep):
                 continue  # the virtual environment lives in the project folder
             hide.append(str(entry))
-    return hide
+    return tuple(hide)
 
 
 def wrap(level: str, argv: list[str], *, copy_dir: Path | None, workdir: Path | None,
@@ -184,7 +189,7 @@ class Sandbox:
     note: str | None = None  # why the level is weaker than asked, if it is
 
     def command(self, child_script: Path, child_args: list[str], copy_dir: Path, workdir: Path) -> list[str]:
-        argv = [sys.executable, "-I", str(child_script), *child_args, *self.limits.as_args()]
+        argv = [sys.executable, "-I", str(child_script), *child_args, "--limits", json.dumps(self.limits.as_dict())]
         if self.uid is not None:
             argv += ["--drop-uid", str(self.uid)]
         if self.level == "unshare":
@@ -193,24 +198,34 @@ class Sandbox:
 
     def describe(self) -> dict:
         return {"level": self.level, "uid": self.uid if self.uid is not None else os.geteuid(),
-                "dedicated_uid": self.uid is not None, "limits": self.limits.__dict__.copy(), "note": self.note}
+                "dedicated_uid": self.uid is not None, "limits": self.limits.as_dict(), "note": self.note}
+
+
+def _choose(requested: str) -> tuple[str, str | None]:
+    """``requested`` comes from the config; its "auto" defers to GRADER_SANDBOX."""
+    return choose_level(requested_level(None if requested == "auto" else requested))
 
 
 def resolve_level(requested: str) -> str:
-    """The level a run asking for ``requested`` (config; "auto" defers to GRADER_SANDBOX) gets here."""
-    return choose_level(requested_level(None if requested == "auto" else requested))[0]
+    """The level a run asking for ``requested`` gets on this machine."""
+    return _choose(requested)[0]
 
 
-def make_sandbox(requested: str, limits: Limits) -> Sandbox:
-    """Choose the level (probed once per process) and a dedicated uid where one works."""
-    level, note = choose_level(requested_level(None if requested == "auto" else requested))
+@contextmanager
+def sandbox_for(requested: str, limits: Limits) -> Iterator[Sandbox]:
+    """The sandbox of one submission: the level (probed once per process) and, while it is graded, a
+    dedicated uid where one works."""
+    level, note = _choose(requested)
     uid = UIDS.acquire()
     if uid is not None and level != "bwrap" and not all(reachable_by_others(r) for r in python_roots()):
         UIDS.release(uid)  # an unprivileged uid could not even start this Python outside bwrap
         uid = None
         note = (note + "; " if note else "") + "student code runs as root: the Python installation is not " \
                                                "readable by an unprivileged user"
-    return Sandbox(level, limits, uid, note)
+    try:
+        yield Sandbox(level, limits, uid, note)
+    finally:
+        UIDS.release(uid)
 
 
 def _bwrap(rw: list[Path | None], ro: list[Path | None], *, new_pid: bool = True,
@@ -237,7 +252,7 @@ def _bwrap(rw: list[Path | None], ro: list[Path | None], *, new_pid: bool = True
         args += ["--ro-bind-try", etc, etc]
     args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     # bwrap creates missing parent folders with mode 0700: make them traversable for the sandbox uid first
-    bound = python_roots() + ro_paths + rw_paths
+    bound = [*python_roots(), *ro_paths, *rw_paths]
     made: list[str] = []
     for path in bound:
         for parent in reversed(Path(path).parents):

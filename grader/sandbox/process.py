@@ -4,9 +4,9 @@ The student's process is ``python -I child.py`` started in its own session
 (process group) with a temporary copy of the submission as working folder,
 stdout and stderr captured to files, torch/BLAS pinned to one thread and
 requests/replies on two dedicated pipes. Every request has a deadline; when it
-passes, the whole process group is killed. A later layer (stronger isolation:
-namespaces, resource limits) wraps :meth:`StudentProcess.command` without
-changing this interface.
+passes, the whole process group is killed (and with it, under bwrap or
+unshare, the student's PID namespace). :class:`~grader.sandbox.isolation.Sandbox`
+wraps the command line in the chosen sandbox level.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class StudentProcess:
 
         try:
             return self.launcher.spawn(self.submission_dir, self.workdir, (req_r, resp_w, out.fileno(), err.fileno()),
-                                       self.sandbox.uid, self.sandbox.limits.__dict__.copy())
+                                       self.sandbox.uid, self.sandbox.limits.as_dict())
         except LauncherError:
             self.launcher = None  # fall back to a fresh interpreter
             return None

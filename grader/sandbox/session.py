@@ -100,7 +100,6 @@ class StudentSession:
     def close(self) -> None:
         if self.process is not None:
             self.process.close()
-        isolation.UIDS.release(self.sandbox.uid)
         self._tmp.cleanup()
 
     # ------------------------------------------------------------ loading

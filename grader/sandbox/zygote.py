@@ -41,7 +41,7 @@ def _load(name: str, filename: str):
 
 def _run_child(child, confine, sock: socket.socket, request: dict, fds: list[int]) -> None:
     """In the forked process: become the student process. Never returns."""
-    code = 0
+    code = 1
     try:
         sock.close()
         req_fd, resp_fd, out_fd, err_fd = fds
@@ -53,19 +53,31 @@ def _run_child(child, confine, sock: socket.socket, request: dict, fds: list[int
         os.dup2(err_fd, 2)
         for fd in (devnull, out_fd, err_fd):
             os.close(fd)
-        if request.get("isolate"):
-            code = _in_own_namespaces(child, confine, request, req_fd, resp_fd)
-        else:
-            code = 1
-            confine.confine([], request.get("uid"), request.get("limits") or {})
-            _serve(child, request, req_fd, resp_fd)
-            code = 0
-    except BaseException as exc:  # whatever the student did, this process ends here
-        code = code or 1
-        if not isinstance(exc, SystemExit):
-            _report(f"grader sandbox: the student process could not start: {type(exc).__name__}: {exc}")
+        code = _become_student(child, confine, request, req_fd, resp_fd)
+    except SystemExit:
+        pass
+    except BaseException as exc:  # whatever happened, this process ends here; say why in its stderr
+        _report(f"grader sandbox: the student process could not start: {type(exc).__name__}: {exc}")
     finally:
         os._exit(code)
+
+
+def _become_student(child, confine, request: dict, req_fd: int, resp_fd: int) -> int:
+    """Confine this process and serve the submission; returns the exit code.
+
+    Sandboxed class runs first enter new namespaces and fork PID 1 of the new PID namespace, which
+    does the rest while this process waits for it (and exits with its code)."""
+    if request.get("isolate"):
+        confine.private_namespaces(request["class_root"], request["own_root"])
+        pid = os.fork()
+        if pid:
+            os.close(req_fd)
+            os.close(resp_fd)
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) & 0xFF
+        confine.mount_proc()
+    confine.confine([], request.get("uid"), request.get("limits") or {})
+    _serve(child, request, req_fd, resp_fd)
+    return 0
 
 
 def _report(line: str) -> None:
@@ -73,25 +85,6 @@ def _report(line: str) -> None:
         os.write(2, (line + "\n").encode("utf-8", "replace"))
     except OSError:
         pass
-
-
-def _in_own_namespaces(child, confine, request: dict, req_fd: int, resp_fd: int) -> int:
-    """Enter new namespaces, then fork PID 1 of the new PID namespace to serve; wait for it."""
-    confine.private_namespaces(request["class_root"], request["own_root"])
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            confine.mount_proc()
-            confine.confine([], request.get("uid"), request.get("limits") or {})
-            _serve(child, request, req_fd, resp_fd)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(req_fd)
-    os.close(resp_fd)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) & 0xFF
 
 
 def _serve(child, request: dict, req_fd: int, resp_fd: int) -> None:
