@@ -42,6 +42,18 @@ def test_run_autograder_writes_gradescope_results(tmp_path):
         "load": "passed", "mse.forward": "passed", "mse.backward": "failed", "mse.gradcheck": "failed"}
 
 
+@pytest.mark.parametrize("teacher_config,score", [(False, 2), (True, 12)])
+def test_run_autograder_ignores_a_config_file_shipped_in_the_submission(tmp_path, teacher_config, score):
+    shutil.copytree(SUBMISSIONS / "bob", tmp_path / "submission")
+    (tmp_path / "submission" / "grader.toml").write_text("[points]\nload = 1000\n")
+    if teacher_config:  # the teacher's own file (uploaded with the autograder) is the one that counts
+        (tmp_path / "source").mkdir()
+        (tmp_path / "source" / "grader.toml").write_text("[points]\nload = 10\n")
+    proc = run(RUN_AUTOGRADER, cwd=tmp_path, AUTOGRADER_ROOT=str(tmp_path), GRADER_ARGS=QUICK)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads((tmp_path / "results" / "results.json").read_text())["score"] == score
+
+
 def test_run_autograder_still_writes_results_when_the_grader_fails(tmp_path):
     (tmp_path / "submission").mkdir()  # nothing submitted: exit 2, a report saying so
     proc = run(RUN_AUTOGRADER, cwd=tmp_path, AUTOGRADER_ROOT=str(tmp_path), GRADER="false")
