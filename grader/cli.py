@@ -181,12 +181,12 @@ def _class_outputs(console: Console, graded, summary_path: Path, out: Path, conf
     names = [g.submission.student for g in graded]
     rows = [(name if names.count(name) == 1 else f"{name} ({g.submission.slug})", g.report,
              str(g.report_path) if g.report_path else None, g.problem) for name, g in zip(names, graded)]
-    _write_class_outputs(console, rows, summary_path, out, lang)
+    summary = _write_class_outputs(console, rows, summary_path, out, lang)
     console.print(tr(Msg("cli.per_student_reports", out=str(out)), lang))
     if extra:
         from grader.reporters import outputs
 
-        for fmt, file in outputs.write_class(rows, extra, out, config):
+        for fmt, file in outputs.write_class(summary, rows, extra, out, config):
             console.print(f"{fmt}: {file}")
     failures = [g for g in graded if g.report is None]
     for g in failures:
@@ -194,8 +194,8 @@ def _class_outputs(console: Console, graded, summary_path: Path, out: Path, conf
     return EXIT_INTERNAL if failures else EXIT_OK
 
 
-def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path, lang: str = "en") -> None:
-    """Class table, gradebook and summary: the same for a class run and for `grader merge`."""
+def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path, lang: str = "en"):
+    """Class table, gradebook and summary: the same for a class run and for `grader merge`. Returns the summary."""
     from grader.classsummary import summarize
     from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
 
@@ -204,6 +204,7 @@ def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path, 
     write_gradebook_csv(summary, out / "gradebook.csv")
     write_summary_json(summary, summary_path)
     console.print(tr(Msg("cli.gradebook", gradebook=str(out / "gradebook.csv"), summary=str(summary_path)), lang))
+    return summary
 
 
 def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,

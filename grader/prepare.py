@@ -13,10 +13,14 @@ from grader.config import GradingConfig
 TRAINING_FILES = ("x_train", "y_train", "x_test", "y_test")
 
 
+def load_split(data_path: str | None, split_seed: int, test_fraction: float):
+    """``(split, optimum)`` of the data found for ``data_path``; raises DataNotFound / DataError."""
+    return _split_of(housing.find_data(data_path), split_seed, test_fraction)
+
+
 @functools.lru_cache(maxsize=4)
-def _load_and_split(data_path: str | None, split_seed: int, test_fraction: float):
-    """Loaded once per process: a class run grades every student on the same split."""
-    source = housing.find_data(data_path)
+def _split_of(source: housing.DataSource, split_seed: int, test_fraction: float):
+    """Loaded once per process and file (finding it is not cached: it depends on the environment)."""
     X, y = housing.load_raw(source)
     split = housing.prepare(X, y, seed=split_seed, test_fraction=test_fraction, source=source)
     return split, housing.closed_form(split)
@@ -25,7 +29,7 @@ def _load_and_split(data_path: str | None, split_seed: int, test_fraction: float
 def prepare_training_data(config: GradingConfig, workdir: Path):
     """Returns ``((split, optimum), None, source)``, or ``(None, reason, None)`` when there is no data."""
     try:
-        split, optimum = _load_and_split(config.data_path, config.split_seed, config.test_fraction)
+        split, optimum = load_split(config.data_path, config.split_seed, config.test_fraction)
     except (housing.DataNotFound, housing.DataError) as exc:
         return None, str(exc), None
     for name in TRAINING_FILES:

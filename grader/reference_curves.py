@@ -1,7 +1,7 @@
 """The reference run of the training checks: the lab's batch / stochastic / mini-batch descent.
 
 Trusted grader code, run in the grader's process (never the student's), for the HTML report's
-charts only: the same prepared data (:func:`grader.prepare._load_and_split`: same file, split and
+charts only: the same prepared data (:func:`grader.prepare.load_split`: same file, split and
 clipping) and the same hyper-parameters as the check (read back from the check's ``details``),
 the reference solution's algorithm (``reference/tp1_autograd.py``): ``w ~ N(0, 1)`` of shape
 (8, 1), ``b = 0``, the gradient of ``1/q ‖Xw + b − y‖²`` written out in numpy (float32 like the
@@ -18,6 +18,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from grader.data import mse
+
 TRAINING_FUNCTIONS = {"descente_batch": "batch", "descente_stochastique": "sgd", "descente_minibatch": "minibatch"}
 
 
@@ -25,11 +27,6 @@ TRAINING_FUNCTIONS = {"descente_batch": "batch", "descente_stochastique": "sgd",
 class Curves:
     train: tuple[float, ...]
     test: tuple[float, ...]
-
-
-def _mse(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> float:
-    r = (x.astype(np.float64) @ w.astype(np.float64) + float(b[0])) - y.astype(np.float64)
-    return float(np.mean(r * r))
 
 
 def descend(x_train, y_train, x_test, y_test, epsilon: float, n_epochs: int, batch_size: int | None,
@@ -56,8 +53,8 @@ def descend(x_train, y_train, x_test, y_test, epsilon: float, n_epochs: int, bat
                 scale = np.float32(2.0 / xb.shape[0])
                 w -= eps * scale * (xb.T @ r)
                 b -= eps * scale * r.sum(axis=0)
-            train.append(_mse(x_train, y_train, w, b))
-            test.append(_mse(x_test, y_test, w, b))
+            train.append(mse(x_train, y_train, w, b))
+            test.append(mse(x_test, y_test, w, b))
     return Curves(tuple(train), tuple(test))
 
 
@@ -65,9 +62,9 @@ def descend(x_train, y_train, x_test, y_test, epsilon: float, n_epochs: int, bat
 def reference_curves(data_path: str | None, split_seed: int, test_fraction: float, epsilon: float,
                      n_epochs: int, batch_size: int | None, seed: int) -> Curves:
     """The reference run on the grader's prepared California Housing; raises DataNotFound/DataError."""
-    from grader.prepare import _load_and_split
+    from grader.prepare import load_split
 
-    split, _ = _load_and_split(data_path, split_seed, test_fraction)
+    split, _ = load_split(data_path, split_seed, test_fraction)
     return descend(split.x_train, split.y_train, split.x_test, split.y_test, epsilon, n_epochs, batch_size, seed)
 
 

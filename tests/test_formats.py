@@ -5,36 +5,31 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
-import numpy as np
 import pytest
 
 from conftest import REFERENCE, SUBMISSIONS, grade
 from test_cli import FAST, run_cli
 from test_reporters import make_report
 
-from grader.model import CheckResult, Status
+from grader.model import CheckResult, Status, Visibility
+from grader.classsummary import summarize
 from grader.reporters import gradescope, html_report, junit, markdown, outputs
+from grader.reporters.common import clean_text
 
 GRADESCOPE_SCHEMA = json.loads((Path(__file__).parent / "gradescope_results.schema.json").read_text())
 HOSTILE = "bad | pipe <script>alert(1)</script> & \x07bell\nsecond line `tick`"
-
-
-@dataclass(frozen=True)
-class CheckWithVisibility(CheckResult):
-    """What the config work adds to CheckResult; the reporters must read it when present."""
-    visibility: str = "visible"
 
 
 def hostile_report():
     report = make_report()
     checks = list(report.checks)
     checks[1] = replace(checks[1], message=HOSTILE, hints=(HOSTILE,))
-    checks.append(CheckWithVisibility("secret", "Hidden check", Status.FAILED, 0, 1, "hidden details", 0.1,
-                                      visibility="hidden"))
+    checks.append(CheckResult("secret", "Hidden check", Status.FAILED, 0, 1, "hidden details", 0.1,
+                              visibility=Visibility.HIDDEN))
     return replace(report, checks=tuple(checks))
 
 
@@ -65,8 +60,7 @@ def test_gradescope_follows_the_documented_fields_and_maps_every_status():
     assert [t["max_score"] for t in data["tests"]] == [c.max_score for c in report.checks]
     by_id = {t["extra_data"]["id"]: t for t in data["tests"]}
     assert by_id["descent.manual"]["output"].startswith("[timeout]")
-    assert "Hint: your backward ignores grad_output" in by_id["mse.backward"]["output"] or HOSTILE[:5] in \
-        by_id["mse.backward"]["output"]
+    assert f"Hint: {clean_text(HOSTILE)}" in by_id["mse.backward"]["output"]
     assert "\x07" not in json.dumps(data)
     assert by_id["secret"]["visibility"] == "after_published" and by_id["load"]["visibility"] == "visible"
     assert json.loads(gradescope.dumps(report, hidden_as="hidden"))["tests"][-1]["visibility"] == "hidden"
@@ -193,8 +187,9 @@ def test_class_files_link_every_student(tmp_path):
     b = replace(a, submission=replace(a.submission, name="y"))
     rows = [("x", a, str(tmp_path / "x.json"), None), ("y", b, str(tmp_path / "y.json"), None),
             ("z", None, None, "internal error of the grader: boom")]
-    written = dict(outputs.write_class(rows, outputs.parse(["junit", "markdown", "gradescope", "html"]),
-                                       tmp_path, config=None))
+    written = dict(outputs.write_class(summarize(rows), rows,
+                                       outputs.parse(["junit", "markdown", "gradescope", "html"]), tmp_path,
+                                       config=None))
     assert written == {"junit": tmp_path / "junit.xml", "markdown": tmp_path / "summary.md",
                        "html": tmp_path / "index.html"}
     assert {p.name for p in tmp_path.iterdir()} >= {"x.html", "y.html", "x.md", "x.junit.xml", "y.junit.xml"}

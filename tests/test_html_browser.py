@@ -18,6 +18,7 @@ from test_formats import hostile_report, training_check
 from test_reporters import make_report
 
 from grader.model import Status
+from grader.classsummary import summarize
 from grader.reporters import html_report, outputs
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -99,7 +100,7 @@ def test_the_class_index_loads_without_console_errors(tmp_path, width, height):
     a = make_report()
     rows = [("x", a, str(tmp_path / "x.json"), None),
             ("y", replace(a, submission=replace(a.submission, name="y")), str(tmp_path / "y.json"), None)]
-    outputs.write_class(rows, outputs.parse(["html"]), tmp_path, config=None)
+    outputs.write_class(summarize(rows), rows, outputs.parse(["html"]), tmp_path, config=None)
     png, log = screenshot(tmp_path / "index.html", tmp_path, width, height)
     assert console_messages(log) == []
     assert distinct_pixels(png) > 20

@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from rich import box
@@ -24,6 +22,7 @@ from rich.text import Text
 from grader.classsummary import ClassSummary, StudentRow
 from grader.i18n import Msg, render as tr, status_word
 from grader.model import Status
+from grader.reporters.common import atomic_write
 
 # status -> (mark, ASCII mark for consoles that cannot print the first, style)
 MARKS = {
@@ -42,21 +41,6 @@ def _number(x: float) -> str:
     return str(int(x)) if x.is_integer() else repr(x)
 
 
-def _atomic_write(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed over it, creating the folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_gradebook_csv(summary: ClassSummary, path: Path) -> None:
     """One row per student: ``student, score, max_score, <status per check id>, report``.
 
@@ -72,13 +56,13 @@ def write_gradebook_csv(summary: ClassSummary, path: Path) -> None:
         score = _number(row.score) if row.graded else ""
         writer.writerow([row.student, score, _number(row.max_score),
                          *(row.statuses.get(cid, "") for cid in ids), row.report or ""])
-    _atomic_write(Path(path), out.getvalue(), encoding="utf-8-sig")
+    atomic_write(Path(path), out.getvalue(), encoding="utf-8-sig")
 
 
 def write_summary_json(summary: ClassSummary, path: Path) -> None:
     """``summary.to_dict()`` as strict JSON (no NaN/Infinity), written atomically."""
     text = json.dumps(summary.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    _atomic_write(Path(path), text)
+    atomic_write(Path(path), text)
 
 
 def _mark(status: str | None, unicode: bool) -> Text:

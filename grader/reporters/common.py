@@ -1,8 +1,12 @@
-"""Small helpers shared by the file reporters (Gradescope, JUnit, Markdown, HTML). They compute nothing."""
+"""Small helpers shared by the reporters (atomic writes; for Gradescope, JUnit, Markdown, HTML: text). They compute
+nothing."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+from pathlib import Path
 
 from grader.model import CheckResult, Status, SubmissionReport
 
@@ -10,11 +14,20 @@ from grader.model import CheckResult, Status, SubmissionReport
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
-def visibility_of(check: CheckResult) -> str:
-    """``"visible"`` or ``"hidden"``: the check's own field when the model has one, else visible."""
-    value = getattr(check, "visibility", "visible")
-    value = getattr(value, "value", value)  # an enum or a plain string
-    return "hidden" if str(value) == "hidden" else "visible"
+def atomic_write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``path`` through a temporary file renamed over it, creating the folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
 
 
 def clean_text(text: str) -> str:
@@ -31,6 +44,11 @@ def check_text(check: CheckResult) -> str:
 
 def counts(report: SubmissionReport) -> dict[Status, int]:
     return {s: sum(1 for c in report.checks if c.status is s) for s in Status}
+
+
+def count_line(report: SubmissionReport) -> str:
+    """``"10 passed, 2 failed"``."""
+    return ", ".join(f"{n} {s.value}" for s, n in counts(report).items() if n)
 
 
 def points(value: float) -> str:

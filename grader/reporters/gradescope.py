@@ -20,8 +20,8 @@ import json
 import math
 from typing import Any
 
-from grader.model import Status, SubmissionReport
-from grader.reporters.common import check_text, clean_text, counts, points, visibility_of
+from grader.model import Status, SubmissionReport, Visibility
+from grader.reporters.common import check_text, clean_text, count_line, points
 
 HIDDEN_AS = ("after_published", "hidden", "after_due_date")
 
@@ -41,11 +41,11 @@ def to_dict(report: SubmissionReport, hidden_as: str = "after_published") -> dic
             "max_score": check.max_score,
             "status": "passed" if check.passed else "failed",
             "output": output,
-            "visibility": hidden_as if visibility_of(check) == "hidden" else "visible",
+            "visibility": hidden_as if check.visibility is Visibility.HIDDEN else "visible",
             "tags": [check.id.split(".")[0]],
             "extra_data": {"id": check.id, "status": check.status.value},
         })
-    summary = ", ".join(f"{n} {s.value}" for s, n in counts(report).items() if n)
+    summary = count_line(report)
     lines = [f"Score {points(report.score)} / {points(report.max_score)} ({summary}); "
              f"grader {report.grader_version}"]
     lines += [f"warning: {w}" for w in report.warnings]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import math
 from html import escape
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
-from grader.model import CheckResult, Status, SubmissionReport
+from grader.model import CheckResult, Status, SubmissionReport, Visibility
 from grader.reporters import svg_chart
-from grader.reporters.common import counts, points, visibility_of
+from grader.reporters.common import count_line, points
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 CSS = """
@@ -60,8 +60,7 @@ def page(title: str, body: str) -> str:
 def _header(report: SubmissionReport) -> str:
     env: dict[str, Any] = dict(report.environment)
     data = env.get("data_source") or (f"none: {env['data_problem']}" if env.get("data_problem") else "not needed")
-    n = counts(report)
-    summary = ", ".join(f"{k} {s.value}" for s, k in n.items() if k)
+    summary = count_line(report)
     parts = [f"<h1>{escape(report.submission.name)}</h1>",
              f"<p class=\"score\">{points(report.score)} / {points(report.max_score)}</p>",
              f"<p class=\"meta\">{escape(summary)} · {report.duration_s:.1f} s<br>"
@@ -125,7 +124,7 @@ def charts(check: CheckResult, reference) -> str:
 
 
 def _card(check: CheckResult, reference) -> str:
-    hidden = " <span class=\"name\">(hidden from students)</span>" if visibility_of(check) == "hidden" else ""
+    hidden = " <span class=\"name\">(hidden from students)</span>" if check.visibility is Visibility.HIDDEN else ""
     hints = "".join(f"<li>{escape(h)}</li>" for h in check.hints)
     return (f"<section class=\"card {check.status.value}\" id=\"{escape(check.id)}\"><div class=\"head\">"
             f"<span class=\"badge {check.status.value}\">{check.status.value}</span>"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from grader.model import CheckResult, SubmissionReport
+from grader.reporters.common import atomic_write
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "report.schema.json"
 
@@ -65,16 +64,7 @@ def dumps(report: SubmissionReport) -> str:
 
 def write(report: SubmissionReport, path: Path) -> None:
     """Write atomically (a temporary file renamed), creating the folder if needed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(dumps(report))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, dumps(report))
 
 
 def from_dict(data: Any) -> SubmissionReport:

@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 from typing import Iterable
 
 from grader.model import Status, SubmissionReport
-from grader.reporters.common import check_text, clean_text, counts, points, visibility_of
+from grader.reporters.common import check_text, clean_text, counts, points
 
 
 def _first_line(text: str, limit: int = 300) -> str:
@@ -40,7 +40,7 @@ def _testcase(suite: ET.Element, report: SubmissionReport, check) -> None:
     case = ET.SubElement(suite, "testcase", classname=f"grader.{clean_text(report.submission.name)}",
                          name=check.id, time=f"{check.duration_s:.3f}")
     _properties(case, {"score": points(check.score), "max_score": points(check.max_score),
-                       "visibility": visibility_of(check), "status": check.status.value})
+                       "visibility": check.visibility.value, "status": check.status.value})
     text = check_text(check)
     message = clean_text(_first_line(check.message))
     if check.status is Status.FAILED:

@@ -7,8 +7,8 @@ renders inline HTML), ``|`` is escaped so a message cannot break the table, newl
 
 from __future__ import annotations
 
-from grader.model import Status, SubmissionReport
-from grader.reporters.common import clean_text, counts, points, visibility_of
+from grader.model import Status, SubmissionReport, Visibility
+from grader.reporters.common import clean_text, count_line, points
 
 ICONS = {Status.PASSED: "✅", Status.FAILED: "❌", Status.ERROR: "💥", Status.TIMEOUT: "⏱️", Status.SKIPPED: "⏭️"}
 
@@ -27,8 +27,7 @@ def code(text: str) -> str:
 
 def render(report: SubmissionReport, heading_level: int = 2) -> str:
     h = "#" * heading_level
-    n = counts(report)
-    summary = ", ".join(f"{k} {s.value}" for s, k in n.items() if k)
+    summary = count_line(report)
     verdict = "✅" if report.all_passed else "❌"
     lines = [f"{h} {verdict} {escape(report.submission.name)}: {points(report.score)} / "
              f"{points(report.max_score)}", "",
@@ -38,7 +37,7 @@ def render(report: SubmissionReport, heading_level: int = 2) -> str:
         lines.append("")
     lines += ["| | Check | Status | Points | Message |", "|---|---|---|---:|---|"]
     for check in report.checks:
-        hidden = " (hidden)" if visibility_of(check) == "hidden" else ""
+        hidden = " (hidden)" if check.visibility is Visibility.HIDDEN else ""
         lines.append(f"| {ICONS[check.status]} | {code(check.id)}{hidden} | {check.status.value} | "
                      f"{points(check.score)}/{points(check.max_score)} | {escape(check.message)} |")
     hinted = [c for c in report.checks if c.hints]

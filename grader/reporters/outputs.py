@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from grader.reporters.common import atomic_write
+
 from grader.model import SubmissionReport
 
 SUFFIXES = {"json": ".json", "gradescope": ".gradescope.json", "junit": ".junit.xml", "markdown": ".md",
@@ -69,13 +71,6 @@ def render(fmt: str, report: SubmissionReport, config) -> str:
     return html_report.render(report, reference_curves.for_report(report, config))
 
 
-def _write(path: Path, text: str) -> Path:
-    from grader.reporters.class_reports import _atomic_write
-
-    _atomic_write(path, text)
-    return path
-
-
 def write_submission(report: SubmissionReport, outputs: Sequence[Output], report_path: Path,
                      config) -> list[tuple[str, Path]]:
     """Every requested file of one submission; default names beside ``report_path`` (the JSON report)."""
@@ -84,16 +79,16 @@ def write_submission(report: SubmissionReport, outputs: Sequence[Output], report
         if out.fmt == "json" and out.path is None:
             continue  # that is the JSON report itself, already written
         path = out.path or report_path.with_name(report_path.name.removesuffix(".json") + SUFFIXES[out.fmt])
-        written.append((out.fmt, _write(path, render(out.fmt, report, config))))
+        written.append((out.fmt, atomic_write(path, render(out.fmt, report, config))))
     return written
 
 
-def write_class(rows, outputs: Sequence[Output], out_dir: Path, config) -> list[tuple[str, Path]]:
+def write_class(summary, rows, outputs: Sequence[Output], out_dir: Path, config) -> list[tuple[str, Path]]:
     """Per-student files in ``out_dir`` and one class file per format (none for gradescope and json).
 
-    ``rows``: ``(student, report or None, JSON report path or None, problem)`` as the class summary takes.
+    ``summary``: the class's :class:`~grader.classsummary.ClassSummary` of ``rows``, which are
+    ``(student, report or None, JSON report path or None, problem)``.
     """
-    from grader.classsummary import summarize
     from grader.reporters import html_report, junit, markdown
 
     fmts = list(dict.fromkeys(o.fmt for o in outputs if o.fmt not in ("json", "gradescope")))
@@ -103,11 +98,10 @@ def write_class(rows, outputs: Sequence[Output], out_dir: Path, config) -> list[
             continue
         stem = Path(report_path).name.removesuffix(".json")
         for fmt in fmts:
-            path = _write(out_dir / f"{stem}{SUFFIXES[fmt]}", render(fmt, report, config))
+            path = atomic_write(out_dir / f"{stem}{SUFFIXES[fmt]}", render(fmt, report, config))
             if fmt == "html":
                 pages[student] = path
     explicit = {o.fmt: o.path for o in outputs if o.path is not None}
-    summary = summarize(rows) if fmts else None
     for fmt in fmts:
         if fmt not in CLASS_FILES:
             continue
@@ -119,5 +113,5 @@ def write_class(rows, outputs: Sequence[Output], out_dir: Path, config) -> list[
         else:
             links = {s: os.path.relpath(p.resolve(), path.resolve().parent) for s, p in pages.items()}
             text = html_report.render_index(summary, links)
-        written.append((fmt, _write(path, text)))
+        written.append((fmt, atomic_write(path, text)))
     return written
