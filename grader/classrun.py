@@ -41,12 +41,12 @@ def parse_shard(text: str) -> tuple[int, int]:
     return i, n
 
 
-def in_shard(submission: Submission, shard: tuple[int, int] | None) -> bool:
+def in_shard(slug: str, shard: tuple[int, int] | None) -> bool:
     """Stable across machines: depends only on the student's slug, not on the listing order."""
     if shard is None:
         return True
     i, n = shard
-    return zlib.crc32(submission.slug.encode("utf-8")) % n == i - 1
+    return zlib.crc32(slug.encode("utf-8")) % n == i - 1
 
 
 def grade_one(submission: Submission, config: GradingConfig, out_dir: Path, launcher=None) -> Graded:
@@ -69,11 +69,11 @@ def grade_one(submission: Submission, config: GradingConfig, out_dir: Path, laun
 
 
 def grade_class(submissions: Sequence[Submission], config: GradingConfig, out_dir: Path, jobs: int,
-                on_done: Callable[[Graded], None] | None = None, warm: bool = True) -> list[Graded]:
+                on_done: Callable[[Graded], None] | None = None) -> list[Graded]:
     """Grade every submission with ``jobs`` workers; results in the order of ``submissions``.
 
-    ``warm``: fork each student process from one warm launcher (torch imported once for the class)
-    instead of starting a fresh interpreter per submission.
+    Each student process is forked from one warm launcher (torch imported once for the class) when one
+    can start in this sandbox level, else started afresh.
     """
     import torch
 
@@ -85,7 +85,7 @@ def grade_class(submissions: Sequence[Submission], config: GradingConfig, out_di
     results: dict[str, Graded] = {}
     try:
         level = resolve_level(config.sandbox)
-        launcher = WarmLauncher(level) if warm and any(not s.problem for s in submissions) else None
+        launcher = WarmLauncher(level) if any(not s.problem for s in submissions) else None
     except LauncherError:
         launcher = None  # each student process then imports torch itself
     try:

@@ -149,7 +149,7 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
         _usage_error(console, str(exc))
     with tempfile.TemporaryDirectory(prefix="grader-class-") as tmp:
         try:
-            submissions = [s for s in discover(path, Path(tmp)) if in_shard(s, shard)]
+            submissions = discover(path, Path(tmp), keep=lambda slug: in_shard(slug, shard))
         except IntakeError as exc:
             _usage_error(console, str(exc))
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)

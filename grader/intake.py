@@ -22,6 +22,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from grader.runner import NotASubmission, find_submission_root
 
@@ -100,8 +101,10 @@ def is_single_submission(path: Path) -> bool:
     return True
 
 
-def discover(source: Path, workdir: Path) -> list[Submission]:
+def discover(source: Path, workdir: Path, keep: Callable[[str], bool] = lambda slug: True) -> list[Submission]:
     """Every student's submission in ``source`` (a class folder or a ``.zip`` of one), sorted by slug.
+
+    ``keep(slug)`` picks students before their archives are extracted (a shard unpacks only its own).
 
     Archives are extracted under ``workdir`` (created if needed; its ``class/`` and
     ``students/<slug>/`` sub-folders are replaced). Raises :class:`IntakeError` when the class
@@ -114,7 +117,7 @@ def discover(source: Path, workdir: Path) -> list[Submission]:
                                 [str(p) for p in e.sources]))  # "alice" keeps "alice" before "Alice" does
     slugs = _unique_slugs([_base_slug(e) for e in entries])
     students = Path(workdir) / "students"
-    return sorted((_resolve(e, s, students / s) for e, s in zip(entries, slugs)), key=lambda s: s.slug)
+    return sorted((_resolve(e, s, students / s) for e, s in zip(entries, slugs) if keep(s)), key=lambda s: s.slug)
 
 
 def _class_root(source: Path, workdir: Path) -> Path:

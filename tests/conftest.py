@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -53,16 +52,26 @@ def mutate(tmp_path: Path, name: str = "student", **edits: list[tuple[str, str]]
     return dst
 
 
+needs_real = pytest.mark.skipif(not SHARED_DATA.is_file(), reason=f"real data absent: {SHARED_DATA} not found")
+
+
+@pytest.fixture(scope="module")
+def real():
+    """The real California Housing file: ``(source, X, y)`` as grader.data reads it."""
+    from grader import data
+
+    if not SHARED_DATA.is_file():
+        pytest.skip(f"real data absent: {SHARED_DATA} not found")
+    source = data.DataSource("shared", str(SHARED_DATA))
+    X, y = data.load_raw(source)
+    return source, X, y
+
+
 @pytest.fixture
 def make_submission(tmp_path):
     def make(**edits):
         return mutate(tmp_path, **edits)
     return make
-
-
-@pytest.fixture(scope="session")
-def housing_available() -> bool:
-    return SHARED_DATA.is_file()
 
 
 # Every temporary folder of this test session (the student processes' copies among them) lives under
@@ -116,5 +125,3 @@ def _student_processes(except_pids: set[int]) -> list[str]:
             found.append(cmdline)
     return found
 
-
-sys.path.insert(0, str(Path(__file__).parent))

@@ -60,7 +60,8 @@ def test_a_class_folder_gives_reports_gradebook_and_summary(tmp_path):
     assert rows["empty-handed"]["load"] == "failed"
     summary = json.loads((out / "summary.json").read_text())
     assert "carol" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
-    assert summary and "notes.txt" in (out / "empty-handed.json").read_text()
+    assert (summary["n_students"], summary["n_graded"], summary["max_score"]) == (6, 6, 7)
+    assert "notes.txt" in (out / "empty-handed.json").read_text()
 
 
 def moodle_zip(tmp_path: Path) -> Path:
@@ -152,3 +153,33 @@ def test_bad_shard_is_a_usage_error(tmp_path):
     klass = make_class(tmp_path)
     proc = run_cli("check", str(klass), "--shard", "4/3", cwd=tmp_path)
     assert proc.returncode == 2 and "--shard expects I/N" in proc.stdout
+
+
+def test_a_grader_failure_on_one_student_is_recorded_and_the_others_are_graded(tmp_path, monkeypatch):
+    """Class mode's exit code 3: the grader itself failed on a student (here a simulated bug)."""
+    from rich.console import Console
+
+    from grader import runner
+    from grader.classrun import grade_class
+    from grader.cli import EXIT_INTERNAL, _class_outputs
+    from grader.config import GradingConfig
+    from grader.intake import discover
+
+    klass = tmp_path / "class"
+    for name in ("bad", "good"):
+        shutil.copytree(REFERENCE, klass / name)
+    real = runner.grade
+
+    def grade(path, config, **kwargs):
+        if path.name == "bad":
+            raise RuntimeError("boom")
+        return real(path, config, **kwargs)
+
+    monkeypatch.setattr(runner, "grade", grade)
+    bad, good = grade_class(discover(klass, tmp_path / "work"), GradingConfig(only=("load",)), tmp_path / "out",
+                            jobs=2)
+    assert bad.report is None and "RuntimeError: boom" in bad.problem
+    assert good.report is not None and good.report.all_passed
+    console = Console(file=io.StringIO(), width=100)
+    assert _class_outputs(console, [bad, good], tmp_path / "out" / "summary.json", tmp_path / "out") == EXIT_INTERNAL
+    assert "grader failed on bad" in console.file.getvalue()

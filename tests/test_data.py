@@ -21,10 +21,7 @@ import pytest
 from grader import data
 from grader.data import DataError, DataNotFound, DataSource
 
-SHARED_RAW = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "cal_housing.data"
-needs_real = pytest.mark.skipif(
-    not SHARED_RAW.is_file(), reason=f"real data absent: {SHARED_RAW} not found"
-)
+from conftest import SHARED_DATA as SHARED_RAW, needs_real
 SKLEARN_ORDER = [8, 7, 2, 3, 4, 5, 6, 1, 0]
 
 
@@ -35,15 +32,6 @@ def isolated_env(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("GRADER_DATA", raising=False)
     monkeypatch.setenv("SCIKIT_LEARN_DATA", str(empty / "scikit_learn_data"))
     monkeypatch.setenv("HOME", str(empty))
-
-
-@pytest.fixture(scope="module")
-def real():
-    if not SHARED_RAW.is_file():
-        pytest.skip(f"real data absent: {SHARED_RAW} not found")
-    source = DataSource("shared", str(SHARED_RAW))
-    X, y = data.load_raw(source)
-    return source, X, y
 
 
 @pytest.fixture(scope="module")

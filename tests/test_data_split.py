@@ -12,7 +12,7 @@ import pytest
 
 from grader import data
 from grader.data import DataSource
-from test_data import needs_real, real  # noqa: F401  (a fixture)
+from conftest import needs_real
 
 
 # --- split ----------------------------------------------------------------------------------
