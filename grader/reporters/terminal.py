@@ -16,6 +16,7 @@ from rich.text import Text
 
 from grader.i18n import Join, Msg, render as tr, status_word
 from grader.model import CheckResult, Status, SubmissionReport, Visibility
+from grader.reporters.common import counts as counts_of
 
 STYLES = {
     Status.PASSED: "bold green",
@@ -99,17 +100,19 @@ def render(report: SubmissionReport, console: Console) -> None:
                       f"{check.duration_s:.1f}s", _message(check, lang))
     console.print(table)
 
-    hinted = [c for c in report.checks if c.hints]
-    if hinted:
+    by_hint: dict[str, list[str]] = {}  # one mistake often fails several checks: say its hint once
+    for check in report.checks:
+        for hint in check.hints:
+            by_hint.setdefault(hint, []).append(check.id)
+    if by_hint:
         hints = Table.grid(padding=(0, 1))
         hints.add_column(no_wrap=True, style="bold")
         hints.add_column(overflow="fold")
-        for check in hinted:
-            for hint in check.hints:
-                hints.add_row(f"  {check.id}", hint)
+        for hint, ids in by_hint.items():
+            hints.add_row("  " + "\n  ".join(ids), hint)
         console.print(Group(Text(tr(Msg("terminal.hints"), lang), style="bold"), hints))
         console.print()
-    counts = {s: sum(1 for c in report.checks if c.status is s) for s in Status}
+    counts = counts_of(report)
     summary = Join([Msg(f"terminal.count.{s.value}", n=n) for s, n in counts.items() if n], sep="sep.comma")
     total = Text.assemble((tr(Msg("terminal.score"), lang) + " ", "bold"),
                           (f"{report.score:g} / {report.max_score:g}", "bold"),
