@@ -14,11 +14,11 @@ float16/bfloat16 rtol=1e-3, atol=1e-5.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import torch
 
-from grader.i18n import Msg
+from grader.i18n import Msg, render
 
 TOLERANCES = {
     torch.float64: (1e-7, 1e-7),
@@ -35,11 +35,16 @@ class Mismatch:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def _tolerance_dtype(dtype: torch.dtype) -> torch.dtype:
+    """The dtype whose tolerances apply: a non-floating dtype (an integer tensor) is judged as float32."""
+    return dtype if dtype in TOLERANCES else torch.float32
+
+
 def tolerances(*dtypes: torch.dtype) -> tuple[float, float]:
     """(rtol, atol) for the least precise floating dtype among ``dtypes``."""
     rtol, atol = TOLERANCES[torch.float64]
     for dtype in dtypes:
-        r, a = TOLERANCES.get(dtype, TOLERANCES[torch.float32])
+        r, a = TOLERANCES[_tolerance_dtype(dtype)]
         rtol, atol = max(rtol, r), max(atol, a)
     return rtol, atol
 
@@ -112,11 +117,11 @@ def compare(expected: torch.Tensor, got: Any, what: Any = "value", *,
     if not bad.any():
         return None
     rel = diff / exp.abs().clamp_min(torch.finfo(torch.float64).tiny)
-    at = _index(diff.argmax(), exp.shape)
+    at = unravel(diff.argmax(), exp.shape)
     evidence = {
         "mismatched": int(bad.sum()), "total": exp.numel(),
         "max_abs_diff": float(diff.max()), "max_abs_index": list(at),
-        "max_rel_diff": float(rel.max()), "max_rel_index": list(_index(rel.argmax(), exp.shape)),
+        "max_rel_diff": float(rel.max()), "max_rel_index": list(unravel(rel.argmax(), exp.shape)),
         "expected_at": float(exp[at]), "got_at": float(obs[at]), "rel_diff_at": float(rel[at]),
         "tolerance": tol,
     }
@@ -133,20 +138,20 @@ def close(expected: torch.Tensor, got: Any, **tol: float) -> bool:
 
 
 def _least_precise(*dtypes: torch.dtype) -> str:
-    worst = max(dtypes, key=lambda d: TOLERANCES.get(d, TOLERANCES[torch.float32]))
+    """The name of the dtype :func:`tolerances` chose (a float64 vs int64 comparison says float32)."""
+    worst = max((_tolerance_dtype(d) for d in dtypes), key=lambda d: TOLERANCES[d])
     return str(worst).replace("torch.", "")
 
 
 def _english(msg: Msg) -> str:
-    from grader.i18n import render
-
     return render(msg, "en")
 
 
-def _index(flat: torch.Tensor, shape: torch.Size) -> tuple[int, ...]:
-    flat_i = int(flat)
+def unravel(flat: int, shape: Sequence[int]) -> tuple[int, ...]:
+    """The index in a tensor of ``shape`` of its ``flat``-th element (row-major)."""
+    flat = int(flat)
     index = []
     for dim in reversed(tuple(shape)):
-        index.append(flat_i % dim)
-        flat_i //= dim
+        index.append(flat % dim)
+        flat //= dim
     return tuple(reversed(index))

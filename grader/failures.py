@@ -17,7 +17,7 @@ from grader.sandbox.errors import StudentCrash, StudentError, StudentTimeout
 _DOING = (
     (re.compile(r"calling (?P<name>.+)"), "doing.calling"),
     (re.compile(r"creating (?P<name>.+)"), "doing.creating"),
-    (re.compile(r"importing (?P<name>\S+)(?: .*)?"), "doing.importing"),
+    (re.compile(r"importing (?P<name>\S+\.py)(?: .*)?"), "doing.importing"),  # not "importing the submission"
     (re.compile(r"sending a tensor"), "doing.sending"),
     (re.compile(r"running backward"), "doing.backward"),
 )

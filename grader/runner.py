@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import importlib.metadata
 import platform
 import sys
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from grader import __version__, failures
-from grader.config import GradingConfig
+from grader.config import DEFAULT_POINTS, GradingConfig
 from grader.i18n import Join, Msg, render
 from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport, Visibility, Withheld
 from grader.sandbox.errors import StudentCrash, StudentError, StudentFailure, StudentTimeout
@@ -138,23 +139,22 @@ def not_graded_report(path: Path, config: GradingConfig, name: str | None, probl
 
     Used for a folder with no ``tp1.py`` and for a run stopped by an invalid configuration file.
     """
-    from grader.checks import REGISTRY
-
     lang = config.lang
     checks = []
-    for spec in REGISTRY:
-        if not config.runs(spec.id):
+    for check_id in DEFAULT_POINTS:  # the checks' order, without importing them (and torch) to say nothing ran
+        if not config.runs(check_id):
             continue
-        points = float(config.points.get(spec.id, 0))
-        if spec.id == "load" and fail_load:
-            checks.append(CheckResult("load", spec.title(lang), Status.FAILED, 0.0, points, problem, 0.0,
+        points = float(config.points.get(check_id, 0))
+        title = render(Msg(f"check.{check_id}"), lang)
+        if check_id == "load" and fail_load:
+            checks.append(CheckResult("load", title, Status.FAILED, 0.0, points, problem, 0.0,
                                       {"diagnosis": "load.not_a_submission"},
                                       (render(Msg("hint.load.not_a_submission"), lang),),
-                                      visibility(config, spec.id)))
+                                      visibility(config, check_id)))
         else:
             prerequisites = ["load"] if fail_load else ["configuration"]
-            checks.append(CheckResult(spec.id, spec.title(lang), Status.SKIPPED, 0.0, points, skip_message, 0.0,
-                                      {"prerequisites": prerequisites}, (), visibility(config, spec.id)))
+            checks.append(CheckResult(check_id, title, Status.SKIPPED, 0.0, points, skip_message, 0.0,
+                                      {"prerequisites": prerequisites}, (), visibility(config, check_id)))
     return SubmissionReport(
         grader_version=__version__,
         submission=SubmissionInfo(str(path), name or path.resolve().name, {}),
@@ -227,15 +227,19 @@ def _diagnosed(details: dict[str, Any], diagnosis: str | None) -> tuple[dict[str
     return {**details, "diagnosis": diagnosis}, (Msg("hint." + diagnosis),)
 
 
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
 def environment(config: GradingConfig, data_source, data_problem, restarts: int,
                 sandbox: Sandbox | None = None) -> dict[str, Any]:
-    import numpy
-    import torch
-
     return {
         "python": platform.python_version(),
-        "torch": torch.__version__,
-        "numpy": numpy.__version__,
+        "torch": _version("torch"),  # from the installed metadata: a report of a folder with nothing to
+        "numpy": _version("numpy"),  # grade is written without importing torch
         "platform": platform.platform(),
         "executable": sys.executable,
         "sandbox": sandbox.level if sandbox else "none",

@@ -67,6 +67,17 @@ def real():
     return source, X, y
 
 
+@pytest.fixture(scope="module")
+def warm_launcher():
+    """A class run's warm launcher (torch imported once), at the strongest sandbox level, for one test module:
+    tests that grade many submissions save a fresh interpreter each."""
+    from grader.sandbox.isolation import resolve_level
+    from grader.sandbox.launcher import WarmLauncher
+
+    with WarmLauncher(resolve_level("auto")) as launcher:
+        yield launcher
+
+
 @pytest.fixture
 def make_submission(tmp_path):
     def make(**edits):
@@ -78,6 +89,7 @@ def make_submission(tmp_path):
 # SESSION_TMP, so that processes left behind by *these* tests can be told from other graders on the machine.
 SESSION_TMP = Path(tempfile.mkdtemp(prefix=f"grader-tests-{os.getpid()}-"))
 os.environ["TMPDIR"] = str(SESSION_TMP)
+os.environ["GRADER_I18N_STRICT"] = "1"  # a message key missing from the catalogues raises instead of printing
 tempfile.tempdir = None
 atexit.register(shutil.rmtree, SESSION_TMP, ignore_errors=True)
 

@@ -86,12 +86,12 @@ MUTANTS = {
 
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))
-def test_mutant(name, make_submission):
+def test_mutant(name, make_submission, warm_launcher):
     check_id, edits, status, words = MUTANTS[name]
     sub = make_submission(**edits)
     if name == "load_missing_file":
         (sub / "tp1_autograd.py").unlink()
-    report = grade(sub, check_id)
+    report = grade(sub, check_id, launcher=warm_launcher)
     result = report.check(check_id)
     assert result.status.value == status, result.message
     text = result.message + " " + " ".join(result.hints)

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import SHARED_DATA, grade, mutate
 
-from grader.i18n import Msg, catalogue
+from grader.i18n import catalogue
 
 MSE_FWD = "return ((yhat - y) ** 2).sum() / q"
 MSE_BWD = "grad_yhat = grad_output * 2 * (yhat - y) / q"
@@ -113,12 +113,9 @@ TRAINING = {
 }
 
 
-@pytest.fixture(scope="module")
-def launcher():
-    from grader.sandbox.launcher import WarmLauncher
-
-    with WarmLauncher() as warm:
-        yield warm
+@pytest.fixture
+def launcher(warm_launcher):
+    return warm_launcher
 
 
 def hint_prefix(diagnosis: str, lang: str) -> str:
@@ -172,4 +169,3 @@ def test_every_hint_of_the_catalogue_is_tested_or_listed_as_generic():
     hints = {key.removeprefix("hint.") for key in catalogue("en") if key.startswith("hint.")}
     tested = {name.removesuffix("_forward") for name in (*CASES, *TRAINING)}
     assert hints - tested == untested
-    assert Msg("hint.mse.sum") == Msg("hint.mse.sum")

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from grader.config import DEFAULT_POINTS
 from grader.i18n import LANGS, Join, Msg, catalogue, placeholders, render, resolve_lang
 from grader.i18n import en, fr
 
 ROOT = Path(__file__).resolve().parents[1]
-CHECK_IDS = ("load", "mse.forward", "mse.backward", "mse.gradcheck", "linear.forward", "linear.backward",
-             "linear.gradcheck", "context.isolation", "descent.manual", "train.batch", "train.sgd",
-             "train.minibatch")
+CHECK_IDS = tuple(DEFAULT_POINTS)
 
 
 def test_both_catalogues_have_the_same_keys():
@@ -123,3 +122,10 @@ def test_class_table_in_french():
     for words in ("Classe", "2 étudiants, 1 corrigé", "Étudiant", "(non corrigé)", "Échecs les plus fréquents",
                   "non exécuté"):
         assert words in text, words
+
+
+def test_a_missing_key_raises_under_the_tests_and_shows_the_key_to_users(monkeypatch):
+    with pytest.raises(KeyError):
+        render(Msg("no.such.key", n=1), "fr")  # conftest sets GRADER_I18N_STRICT
+    monkeypatch.delenv("GRADER_I18N_STRICT")
+    assert render(Msg("no.such.key", n=1), "fr") == "no.such.key 1"

@@ -34,3 +34,12 @@ def test_checks_whose_names_are_missing_are_skipped_with_the_name(make_submissio
                                 "mse.forward": "passed"}
     assert "Linear in tp1.py" in report.check("linear.forward").message
     assert "LinearFunction" in report.check("load").message
+
+
+def test_the_checks_are_declared_in_the_order_of_their_points():
+    """A report of a folder with nothing to grade lists the checks in DEFAULT_POINTS order without importing
+    them (and torch): that order must be the registry's."""
+    from grader.checks import REGISTRY
+    from grader.config import DEFAULT_POINTS
+
+    assert [spec.id for spec in REGISTRY] == list(DEFAULT_POINTS)

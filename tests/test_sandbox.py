@@ -19,15 +19,6 @@ def folder_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def warm_launcher():
-    from grader.sandbox.isolation import resolve_level
-    from grader.sandbox.launcher import WarmLauncher
-
-    with WarmLauncher(resolve_level("auto")) as launcher:
-        yield launcher
-
-
 @pytest.fixture(params=["fresh", "warm"])
 def launcher(request, warm_launcher):
     """Each of these tests runs with a fresh interpreter and with the class mode's warm launcher."""

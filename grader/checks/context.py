@@ -16,7 +16,7 @@ from typing import Any
 import torch
 
 from grader.checks.base import CheckContext, Outcome, check
-from grader.checks.diagnose import Known, diagnose, hint
+from grader.checks.diagnose import Known, diagnose, diagnosis
 from grader.checks.gradcheck import function_error
 from grader.compare import compare, describe
 from grader.i18n import Msg
@@ -69,10 +69,9 @@ def _interleaved(ctx: CheckContext, label: str, fn: str, inputs, grad) -> Outcom
         found = _difference(label, call, got, want)
         if found:
             message, details = found
-            details["diagnosis"] = "context.shared_state"
+            hints = diagnosis(details, "context.shared_state")
             swapped = diagnose(got, [Known("context.shared_state", tuple(other))]) is not None
             details["got_other_call"] = swapped
-            hints = [hint("context.shared_state")]
             if swapped:
                 hints.append(Msg("context.got_other_call", call=Msg(f"context.call.{call}")))
             return Outcome(False, Msg("context.interleaved_failed", function=label, message=message), details, hints)
@@ -89,9 +88,8 @@ def _twice(ctx: CheckContext, label: str, fn: str, inputs, grad) -> Outcome | No
     if not found:
         return None
     message, details = found
-    details["diagnosis"] = "context.saved_mutated"
     return Outcome(False, Msg("context.twice_failed", function=label, message=message), details,
-                   [hint("context.saved_mutated")])
+                   diagnosis(details, "context.saved_mutated"))
 
 
 @check("context.isolation", needs=("tp1.MSE", "tp1.Linear", "tp1.Context"), on_error=function_error)

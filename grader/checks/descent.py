@@ -15,7 +15,7 @@ import torch
 
 from grader.checks import expected as ref
 from grader.checks.base import CheckContext, Outcome, check
-from grader.checks.diagnose import hint
+from grader.checks.diagnose import diagnosis
 from grader.compare import describe, shape_str
 from grader.i18n import Msg
 
@@ -68,9 +68,8 @@ def parameters_of(value: Any, n: int, p: int) -> tuple[torch.Tensor, torch.Tenso
     return w.reshape(n, p), b.reshape(p)
 
 
-def _failed(message: Msg, details: dict[str, Any], diagnosis: str, **params: Any) -> Outcome:
-    details["diagnosis"] = diagnosis
-    return Outcome(False, message, details, [hint(diagnosis, **params)])
+def _failed(message: Msg, details: dict[str, Any], diagnosis_id: str, **params: Any) -> Outcome:
+    return Outcome(False, message, details, diagnosis(details, diagnosis_id, **params))
 
 
 @check("descent.manual", needs=("tp1_descente.descente",), timeout="training")

@@ -51,9 +51,12 @@ def diagnose(got: Any, catalogue: Iterable[Known]) -> Known | None:
     return None
 
 
+def diagnosis(details: dict[str, Any], diagnosis_id: str, **params: Any) -> list[Msg]:
+    """Record the diagnosis ``diagnosis_id`` in ``details`` and return its hint, as a list."""
+    details["diagnosis"] = diagnosis_id
+    return [hint(diagnosis_id, **params)]
+
+
 def diagnosed(details: dict[str, Any], known: Known | None) -> list[Msg]:
     """Record ``known`` in ``details`` and return its hint as a list (empty when nothing matched)."""
-    if known is None:
-        return []
-    details["diagnosis"] = known.id
-    return [known.hint]
+    return diagnosis(details, known.id, **known.params) if known is not None else []

@@ -20,7 +20,7 @@ import torch
 from torch.autograd.gradcheck import GradcheckError
 
 from grader.checks.base import Outcome
-from grader.checks.diagnose import hint
+from grader.checks.diagnose import diagnosis
 from grader.checks.jacobian import EPS, compare_jacobians
 from grader.i18n import Msg
 from grader.sandbox.errors import StudentFailure
@@ -107,11 +107,7 @@ def _failed(fn, inputs, names, details: dict[str, Any], head: str) -> Outcome:
     if evidence is None:
         return Outcome(False, Msg("gradcheck.failed", head=head), details)
     details["jacobian"] = evidence.details
-    diagnosis = evidence.diagnosis
-    hints = []
-    if diagnosis:
-        details["diagnosis"] = diagnosis
-        hints.append(hint(diagnosis, **evidence.hint_params))
+    hints = diagnosis(details, evidence.diagnosis, **evidence.hint_params) if evidence.diagnosis else []
     worst = evidence.details["worst"]
     if worst["abs_diff"] <= ATOL + RTOL * abs(worst["numerical"]):  # the Jacobians agree: another test failed
         return Outcome(False, Msg("gradcheck.failed", head=head), details, hints)

@@ -15,6 +15,8 @@ from typing import Any, Callable, Sequence
 
 import torch
 
+from grader.compare import unravel
+
 EPS = 1e-6
 PROBE = 0.37  # a grad_output that is not 1
 
@@ -63,14 +65,6 @@ def analytical_jacobians(fn: Callable, inputs: Sequence[torch.Tensor], scale: fl
     return [torch.stack(r) for r in per_input], out.detach()
 
 
-def _unravel(flat: int, shape: Sequence[int]) -> list[int]:
-    index = []
-    for dim in reversed(list(shape)):
-        index.append(flat % dim)
-        flat //= dim
-    return list(reversed(index))
-
-
 def compare_jacobians(fn: Callable, inputs: Sequence[torch.Tensor], names: Sequence[str]) -> Evidence | None:
     numerical = numerical_jacobians(fn, inputs)
     analytical, out = analytical_jacobians(fn, inputs)
@@ -78,8 +72,8 @@ def compare_jacobians(fn: Callable, inputs: Sequence[torch.Tensor], names: Seque
     for i, (num, ana) in enumerate(zip(numerical, analytical)):
         diff = (num - ana).abs()
         k, j = divmod(int(diff.argmax()), diff.shape[1]) if diff.numel() else (0, 0)
-        entry = {"input": i, "input_name": names[i], "output": _unravel(k, out.shape),
-                 "input_index": _unravel(j, inputs[i].shape), "numerical": float(num[k, j]),
+        entry = {"input": i, "input_name": names[i], "output": list(unravel(k, out.shape)),
+                 "input_index": list(unravel(j, inputs[i].shape)), "numerical": float(num[k, j]),
                  "analytical": float(ana[k, j]), "abs_diff": float(diff[k, j]) if diff.numel() else 0.0}
         per_input.append({"name": names[i], "max_abs_diff": entry["abs_diff"],
                           "numerical": num.tolist(), "analytical": ana.tolist()})

@@ -13,7 +13,7 @@ import torch
 
 from grader.checks import expected as ref
 from grader.checks.base import CheckContext, Outcome, check
-from grader.checks.diagnose import Known, diagnose, diagnosed, hint
+from grader.checks.diagnose import Known, diagnose, diagnosed, diagnosis
 from grader.checks.gradcheck import function_error, run_gradcheck
 from grader.compare import close, compare, describe
 from grader.i18n import Msg
@@ -52,11 +52,9 @@ def _other_order(ctx: CheckContext, x, w, b) -> tuple[str, ...] | None:
 def _forward_hints(ctx: CheckContext, details: dict[str, Any], got: Any, x, w, b, error: str) -> list[Msg]:
     order = _other_order(ctx, x, w, b)
     if order:
-        details["diagnosis"] = "linear.argument_order"
-        return [hint("linear.argument_order", order=", ".join(order))]
+        return diagnosis(details, "linear.argument_order", order=", ".join(order))
     if function_error("RuntimeError", error) == "linear.shape_error":
-        details["diagnosis"] = "linear.shape_error"
-        return [hint("linear.shape_error")]
+        return diagnosis(details, "linear.shape_error")
     return diagnosed(details, diagnose(got, [
         Known("linear.no_bias", (x @ w).detach()),
         Known("linear.bias_subtracted", (x @ w - b).detach()),
@@ -111,9 +109,8 @@ def linear_backward(ctx: CheckContext) -> Outcome:
     want = ref.linear_grads(x.detach(), w.detach(), b.detach(), g)
     details: dict[str, Any] = {"shapes": {"X": [Q, N], "W": [N, P], "b": [P], "grad_output": [Q, P]}}
     if not isinstance(grads, (tuple, list)) or len(grads) != 3:
-        details["diagnosis"] = "linear.wrong_number_of_gradients"
         return Outcome(False, Msg("linear.backward.count", got=describe(grads)), details,
-                       [hint("linear.wrong_number_of_gradients")])
+                       diagnosis(details, "linear.wrong_number_of_gradients"))
     for name, e, got in zip(("grad_X", "grad_W", "grad_b"), want, grads):
         mismatch = compare(e, got, name)
         if mismatch:

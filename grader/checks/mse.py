@@ -8,7 +8,7 @@ import torch
 
 from grader.checks import expected as ref
 from grader.checks.base import CheckContext, Outcome, check
-from grader.checks.diagnose import Known, diagnose, diagnosed, hint
+from grader.checks.diagnose import Known, diagnose, diagnosed, diagnosis
 from grader.checks.gradcheck import function_error, run_gradcheck
 from grader.compare import close, compare, describe, shape_str
 from grader.i18n import Msg
@@ -89,15 +89,14 @@ def mse_forward(ctx: CheckContext) -> Outcome:
         return Outcome(True, Msg("mse.forward.passed", shapes=shapes), details)
     details["convention"] = "mean"
     if ctx.config.strict_mse:
-        details["diagnosis"] = "mse.mean_strict"
-        return Outcome(False, Msg("mse.forward.mean_rejected"), details, [hint("mse.mean_strict")])
+        return Outcome(False, Msg("mse.forward.mean_rejected"), details, diagnosis(details, "mse.mean_strict"))
     q, p = FORWARD_CASES[1]
     backward = _backward_convention(ctx, *_inputs(ctx, q, p, salt="agree"))
     details["backward_convention"] = backward
     if backward != "mean":
-        details["diagnosis"] = "mse.mean_forward_only"
         said = Msg("mse.backward_is_lab") if backward == "lab" else Msg("mse.backward_is_neither")
-        return Outcome(False, Msg("mse.forward.disagree", backward=said), details, [hint("mse.mean_forward_only")])
+        return Outcome(False, Msg("mse.forward.disagree", backward=said), details,
+                       diagnosis(details, "mse.mean_forward_only"))
     return Outcome(True, Msg("mse.forward.mean_accepted"), details)
 
 
@@ -133,9 +132,8 @@ def mse_backward(ctx: CheckContext) -> Outcome:
     want = ref.mse_grads(yhat.detach(), y.detach(), g, convention)
     details: dict[str, Any] = {"shape": [4, 3], "grad_output": GRAD_OUTPUT, "convention": convention}
     if not isinstance(grads, (tuple, list)) or len(grads) != 2:
-        details["diagnosis"] = "mse.wrong_number_of_gradients"
         return Outcome(False, Msg("mse.backward.count", got=describe(grads)), details,
-                       [hint("mse.wrong_number_of_gradients")])
+                       diagnosis(details, "mse.wrong_number_of_gradients"))
     for name, e, got in zip(("grad_yhat", "grad_y"), want, grads):
         mismatch = compare(e, got, name)
         if mismatch:

@@ -22,7 +22,7 @@ import torch
 from grader import data as housing
 from grader.checks.base import CheckContext, Outcome, check
 from grader.checks.descent import losses_of
-from grader.checks.diagnose import hint
+from grader.checks.diagnose import diagnosis
 from grader.checks.train_diagnosis import diagnose_training, replay_without_zeroing, training_error
 from grader.compare import describe
 from grader.config import TrainingSettings
@@ -71,9 +71,8 @@ def run_training(ctx: CheckContext, function: str, settings: TrainingSettings, l
     n_features = split.x_train.shape[1]
     params = _params(result, n_features)
     if isinstance(params, Msg):
-        details["diagnosis"] = "train.wrong_return"
         return Outcome(False, Msg("train.wrong_return", function=function, problem=params), details,
-                       [hint("train.wrong_return", function=function)])
+                       diagnosis(details, "train.wrong_return", function=function))
     for i, name in ((2, "train_losses"), (3, "test_losses")):
         curve = losses_of(result[i]) if len(result) > i else None
         if curve is not None:
@@ -110,14 +109,13 @@ def _diagnosis(ctx: CheckContext, function: str, settings: TrainingSettings, det
     def mse_train(w, b) -> float:
         return housing.mse(split.x_train, split.y_train, w, b)
 
-    replay = None
-    if settings.batch_size is None and function == "descente_batch":
-        def replay(w0, b0):
-            return replay_without_zeroing(split, w0, b0, settings.epsilon, settings.n_epochs)
-    diagnosis, evidence = diagnose_training(probe, mse_train, returned, details.get("train_losses"), replay)
-    details["diagnosis"] = diagnosis
+    def replay(w0, b0):
+        return replay_without_zeroing(split, w0, b0, settings.epsilon, settings.n_epochs)
+
+    found, evidence = diagnose_training(probe, mse_train, returned, details.get("train_losses"),
+                                        replay if function == "descente_batch" else None)
     details["diagnosis_evidence"] = evidence
-    return [hint(diagnosis)]
+    return diagnosis(details, found)
 
 
 @check("train.batch", needs=("tp1_autograd.descente_batch",), timeout="training", needs_data=True,

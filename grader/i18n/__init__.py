@@ -76,7 +76,9 @@ def _template(key: str, lang: str, params: Mapping[str, Any]) -> str:
     template = catalogue(lang).get(key)
     if template is None:
         template = catalogue(DEFAULT_LANG).get(key)
-    if template is None:  # a programming error; keep the report readable
+    if template is None:  # a programming error: the tests set GRADER_I18N_STRICT to catch it; users get the key
+        if os.environ.get("GRADER_I18N_STRICT"):
+            raise KeyError(f"no message {key!r} in the catalogues")
         return key + "".join(f" {{{name}}}" for name in params)
     if isinstance(template, dict):
         n = params.get("n", 0)
