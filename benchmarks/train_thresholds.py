@@ -7,8 +7,8 @@ Study script, run by hand (~12 min on the 2-core build machine, one thread):
     .venv/bin/python benchmarks/train_thresholds.py --sweep --loops minibatch --seeds 5
     .venv/bin/python benchmarks/train_thresholds.py --clip-quantile 0 --only "w randn, b 0" --seeds 5
 
-What it does: California Housing from grader.data (shared copy), split seed 0
-(16,512 train / 4,128 test rows), prepared by ``grader.data.prepare``. For each loop
+What it does: California Housing from grader.data (the bundled copy), split seed 0
+(16,512 train / 4,128 test rows), prepared by ``grader.data.handover``. For each loop
 (descente_batch, descente_stochastique, descente_minibatch) it runs student-style
 implementations -- correct ones (w randn or zeros, b zeros or randn, loss ``.mean()`` or the
 lab's ``1/q ||Ŷ-Y||²``, with and without shuffling, slice or tensor indexing) and typical

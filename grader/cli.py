@@ -4,7 +4,7 @@ Exit codes: 0 every check passed (or the score reaches the pass mark: --fail-und
 or the configuration's pass_mark), 1 some check did not pass, 2 usage error (no
 such folder, not a submission, bad option, invalid configuration file),
 3 internal error of the grader. Options and the configuration file are merged
-in :mod:`grader.cliconfig`.
+in :mod:`grader.config.options`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 
 from grader import __version__
-from grader.cliconfig import ConfigError, Overrides, UsageProblem, resolve, write_config_error_report
+from grader.config.options import ConfigError, Overrides, UsageProblem, resolve, write_config_error_report
 from grader.config import DEFAULT_POINTS, GradingConfig
 from grader.i18n import Msg, render as tr
 
@@ -95,7 +95,7 @@ def check(
         _usage_error(console, str(exc))
     if not path.exists():
         _usage_error(console, f"no such folder: {path}")
-    from grader.intake import is_single_submission
+    from grader.classmode.intake import is_single_submission
 
     is_class = class_mode or shard or path.suffix.lower() == ".zip" or (
         path.is_dir() and not is_single_submission(path) and _has_students(path))
@@ -140,8 +140,8 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
     import os
     import tempfile
 
-    from grader.classrun import grade_class, in_shard, parse_shard
-    from grader.intake import IntakeError, discover
+    from grader.classmode.run import grade_class, in_shard, parse_shard
+    from grader.classmode.intake import IntakeError, discover
 
     try:
         shard = parse_shard(shard_text) if shard_text else None
@@ -196,7 +196,7 @@ def _class_outputs(console: Console, graded, summary_path: Path, out: Path, conf
 
 def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path, lang: str = "en"):
     """Class table, gradebook and summary: the same for a class run and for `grader merge`. Returns the summary."""
-    from grader.classsummary import summarize
+    from grader.classmode.summary import summarize
     from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
 
     summary = summarize(rows)
@@ -308,8 +308,8 @@ def config_command(
     config_file: Optional[Path] = typer.Option(None, "--config", help="Read this file instead of looking for one."),
 ) -> None:
     """Show the effective configuration (defaults, then grader.toml or [tool.grader] in pyproject.toml)."""
-    from grader.configfile import load
-    from grader.configshow import render
+    from grader.config.file import load
+    from grader.config.show import render
 
     console = Console(highlight=False)
     if not show:

@@ -71,7 +71,7 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
         session.begin_load()  # the student process imports torch while this one does too
         from grader.checks import REGISTRY  # imports torch
         from grader.checks.gradcheck import warm_up
-        from grader.prepare import prepare_training_data
+        from grader.data.handover import prepare_training_data
 
         warm_up()
         specs = [s for s in REGISTRY if config.runs(s.id)]

@@ -91,9 +91,9 @@ def test_a_moodle_zip_export_is_graded_with_students_named_from_folders(tmp_path
 
 
 def test_a_hanging_submission_does_not_stall_the_class(tmp_path):
-    from grader.classrun import grade_class
+    from grader.classmode.run import grade_class
     from grader.config import GradingConfig
-    from grader.intake import discover
+    from grader.classmode.intake import discover
 
     klass = tmp_path / "class"
     klass.mkdir()
@@ -160,10 +160,10 @@ def test_a_grader_failure_on_one_student_is_recorded_and_the_others_are_graded(t
     from rich.console import Console
 
     from grader import runner
-    from grader.classrun import grade_class
+    from grader.classmode.run import grade_class
     from grader.cli import EXIT_INTERNAL, _class_outputs
     from grader.config import GradingConfig
-    from grader.intake import discover
+    from grader.classmode.intake import discover
 
     klass = tmp_path / "class"
     for name in ("bad", "good"):

@@ -11,7 +11,7 @@ import sys
 import pytest
 from rich.console import Console
 
-from grader.classsummary import ClassSummary, StudentRow, summarize
+from grader.classmode.summary import ClassSummary, StudentRow, summarize
 from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport
 from grader.reporters import class_reports, json_report
 

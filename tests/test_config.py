@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.cliconfig import Overrides, UsageProblem, apply
+from grader.config.options import Overrides, UsageProblem, apply
 from grader.config import DEFAULT_POINTS, GradingConfig, PassMark, TrainingSettings
-from grader.configfile import KEYS, ConfigError, find_config, get, load, load_file
-from grader.configshow import render
+from grader.config.file import KEYS, ConfigError, find_config, get, load, load_file
+from grader.config.show import render
 
 from test_cli import run_cli
 
@@ -83,7 +83,7 @@ def test_each_key_is_read_from_its_line_and_changes_only_its_value(key, tmp_path
     section, _, name = key.path.rpartition(".")
     if key.path.startswith("points."):
         section, name = "points", f'"{key.path[len("points."):]}"'
-    from grader.configshow import toml_value
+    from grader.config.show import toml_value
 
     text = f"# a course\n\n[{section}]\n{name} = {toml_value(value)}\n" if section else \
         f"# a course\n\n{name} = {toml_value(value)}\n"

@@ -16,7 +16,7 @@ from test_cli import FAST, run_cli
 from test_reporters import make_report
 
 from grader.model import CheckResult, Status, Visibility
-from grader.classsummary import summarize
+from grader.classmode.summary import summarize
 from grader.reporters import gradescope, html_report, junit, markdown, outputs
 from grader.reporters.common import clean_text
 
@@ -138,7 +138,7 @@ def test_html_escapes_student_text_and_fetches_nothing():
 
 
 def test_html_draws_the_students_curves_next_to_the_reference_with_thresholds():
-    from grader.reference_curves import Curves
+    from grader.data.reference_curves import Curves
 
     curves = [3.0, 1.5, 0.9, 0.6, 0.5, 0.46, 0.44]
     report = replace(make_report(), checks=(training_check(curves),))
@@ -158,7 +158,7 @@ def test_html_marks_a_diverged_curve():
 def test_reference_descent_reaches_the_optimum_and_a_too_large_step_does_not():
     from grader.data import closed_form, prepare, synthetic
     from grader.data.files import DataSource
-    from grader.reference_curves import descend
+    from grader.data.reference_curves import descend
 
     X, y = synthetic(2000)
     split = prepare(X, y, source=DataSource("synthetic", None))
@@ -227,7 +227,7 @@ def graded():
 @pytest.mark.parametrize("name", ["alice", "bob", "grace"])
 def test_every_format_for_the_example_submissions(graded, name):
     from grader.config import GradingConfig
-    from grader.reference_curves import for_report
+    from grader.data.reference_curves import for_report
 
     report = graded[name]
     data = json.loads(gradescope.dumps(report))

@@ -18,7 +18,7 @@ from test_formats import hostile_report, training_check
 from test_reporters import make_report
 
 from grader.model import Status
-from grader.classsummary import summarize
+from grader.classmode.summary import summarize
 from grader.reporters import html_report, outputs
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -77,7 +77,7 @@ def distinct_pixels(png: bytes) -> int:
 
 
 def report_page(tmp_path: Path) -> Path:
-    from grader.reference_curves import Curves
+    from grader.data.reference_curves import Curves
 
     curves = [2.1, 1.2, 0.9, 0.7, 0.6, 0.5, 0.47, 0.45, 0.44, 0.44]
     report = hostile_report()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import intake
-from grader.intake import IntakeError, Submission, discover, is_single_submission
+from grader.classmode import intake
+from grader.classmode.intake import IntakeError, Submission, discover, is_single_submission
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"
 LAB = ("tp1.py", "tp1_descente.py", "tp1_autograd.py")

@@ -1,5 +1,5 @@
 """Class reports: gradebook CSV, summary JSON, terminal table. They render a
-:class:`~grader.classsummary.ClassSummary`; they compute nothing.
+:class:`~grader.classmode.summary.ClassSummary`; they compute nothing.
 
 The terminal table marks each check with one character that reads without
 colour too (``✓`` passed, ``✗`` failed, ``E`` error, ``T`` timeout, ``-``
@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from grader.classsummary import ClassSummary, StudentRow
+from grader.classmode.summary import ClassSummary, StudentRow
 from grader.i18n import Msg, render as tr, status_word
 from grader.model import Status
 from grader.reporters.common import atomic_write

@@ -2,7 +2,7 @@
 
 Same content as the terminal report (header, checks with status, points, time, message, hints,
 total) plus, for each training check, the student's train and test loss curves next to the
-reference run's (:mod:`grader.reference_curves`, computed by the caller and passed in), on one
+reference run's (:mod:`grader.data.reference_curves`, computed by the caller and passed in), on one
 log scale, with the thresholds drawn. Everything that comes from the report is escaped (messages
 hold student text); a Content-Security-Policy forbids any fetch.
 """
@@ -135,7 +135,7 @@ def _card(check: CheckResult, reference) -> str:
 
 
 def render(report: SubmissionReport, references: Mapping[str, Any] | None = None) -> str:
-    """The page; ``references``: check id -> :class:`grader.reference_curves.Curves` (missing: unavailable)."""
+    """The page; ``references``: check id -> :class:`grader.data.reference_curves.Curves` (missing: unavailable)."""
     references = references or {}
     cards = "".join(_card(c, references.get(c.id)) for c in report.checks)
     title = f"{report.submission.name}: {points(report.score)}/{points(report.max_score)} (grader)"
@@ -147,7 +147,7 @@ MARKS = {Status.PASSED.value: "✓", Status.FAILED.value: "✗", Status.ERROR.va
 
 
 def render_index(summary, links: Mapping[str, str], title: str = "Class report") -> str:
-    """A class run's index: one row per student of a :class:`~grader.classsummary.ClassSummary`,
+    """A class run's index: one row per student of a :class:`~grader.classmode.summary.ClassSummary`,
     linking ``links[student]`` (a relative path to their page)."""
     ids = summary.check_ids
     rows = []

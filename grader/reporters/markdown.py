@@ -48,7 +48,7 @@ def render(report: SubmissionReport, heading_level: int = 2) -> str:
 
 
 def render_class(summary) -> str:
-    """A class run (a :class:`grader.classsummary.ClassSummary`): one row per student, then pass rates."""
+    """A class run (a :class:`grader.classmode.summary.ClassSummary`): one row per student, then pass rates."""
     lines = [f"## Class: {summary.n_graded} / {summary.n_students} graded", ""]
     if summary.n_graded:
         lines += [f"mean {round(summary.mean_score, 2):g} / {summary.max_score:g} · "

@@ -13,7 +13,7 @@ a class run (Gradescope runs the grader once per submission), nor does ``json`` 
 JSON reports and ``summary.json`` are always written).
 
 Reference curves for the HTML charts are computed here, by trusted grader code, only when HTML is
-requested (:mod:`grader.reference_curves`, cached per process).
+requested (:mod:`grader.data.reference_curves`, cached per process).
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def render(fmt: str, report: SubmissionReport, config) -> str:
         return junit.to_xml(report)
     if fmt == "markdown":
         return markdown.render(report)
-    from grader import reference_curves
+    from grader.data import reference_curves
     from grader.reporters import html_report
 
     return html_report.render(report, reference_curves.for_report(report, config))
@@ -86,7 +86,7 @@ def write_submission(report: SubmissionReport, outputs: Sequence[Output], report
 def write_class(summary, rows, outputs: Sequence[Output], out_dir: Path, config) -> list[tuple[str, Path]]:
     """Per-student files in ``out_dir`` and one class file per format (none for gradescope and json).
 
-    ``summary``: the class's :class:`~grader.classsummary.ClassSummary` of ``rows``, which are
+    ``summary``: the class's :class:`~grader.classmode.summary.ClassSummary` of ``rows``, which are
     ``(student, report or None, JSON report path or None, problem)``.
     """
     from grader.reporters import html_report, junit, markdown

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from grader.config import GradingConfig
-from grader.intake import Submission
+from grader.classmode.intake import Submission
 from grader.model import SubmissionReport
 
 

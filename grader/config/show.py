@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from grader import __version__
-from grader.configfile import KEYS, Key, Loaded, get
+from grader.config.file import KEYS, Key, Loaded, get
 
 
 def toml_value(value: Any) -> str:

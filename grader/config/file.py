@@ -4,7 +4,7 @@ Where: ``--config FILE``, else the first of ``grader.toml`` / ``pyproject.toml``
 ``[tool.grader]`` table in the graded folder (for a ``.zip``, its folder), then in each parent,
 stopping after the first folder that is a VCS root (holds ``.git``, ``.hg`` or ``.svn``) or at the
 filesystem root. Every key is optional; a missing key keeps its default (today's behaviour), and
-command-line options override the file (:mod:`grader.cliconfig`).
+command-line options override the file (:mod:`grader.config.options`).
 
 A bad file raises :class:`ConfigError` naming the file, the key and its line: tomllib gives the line
 of a syntax error; for the other errors the line is found in the text by :func:`key_lines`.
@@ -163,7 +163,7 @@ KEYS: tuple[Key, ...] = (
     Key("descent.n_iter", "descent_n_iter", _integer(1), "descent.manual: iterations"),
     Key("descent.margin", "descent_rel_margin", _MARGIN, "descent.manual: MSE ≤ optimum × (1 + margin)"),
     Key("data.path", "data_path", _text, "California Housing (file or folder), relative to this file; "
-        "not set: --data, GRADER_DATA, scikit-learn's cache, ../shared/datasets"),
+        "not set: --data, GRADER_DATA, scikit-learn's cache, the bundled copy"),
     Key("data.split_seed", "split_seed", _integer(0), "seed of the 80/20 train/test permutation"),
     Key("data.test_fraction", "test_fraction", _number(0, 1, low_open=True, high_open=True),
         "share of the rows in the test part"),

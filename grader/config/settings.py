@@ -2,7 +2,7 @@
 
 Every default here is documented in the README ("Checks", "Configuration"). The
 CLI builds a :class:`GradingConfig` (defaults, then a ``grader.toml`` read by
-:mod:`grader.configfile`, then command-line options) and the runner and checks
+:mod:`grader.config.file`, then command-line options) and the runner and checks
 only read it.
 """
 

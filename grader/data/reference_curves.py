@@ -1,7 +1,7 @@
 """The reference run of the training checks: the lab's batch / stochastic / mini-batch descent.
 
 Trusted grader code, run in the grader's process (never the student's), for the HTML report's
-charts only: the same prepared data (:func:`grader.prepare.load_split`: same file, split and
+charts only: the same prepared data (:func:`grader.data.handover.load_split`: same file, split and
 clipping) and the same hyper-parameters as the check (read back from the check's ``details``),
 the reference solution's algorithm (``reference/tp1_autograd.py``): ``w ~ N(0, 1)`` of shape
 (8, 1), ``b = 0``, the gradient of ``1/q ‖Xw + b − y‖²`` written out in numpy (float32 like the
@@ -62,7 +62,7 @@ def descend(x_train, y_train, x_test, y_test, epsilon: float, n_epochs: int, bat
 def reference_curves(data_path: str | None, split_seed: int, test_fraction: float, epsilon: float,
                      n_epochs: int, batch_size: int | None, seed: int) -> Curves:
     """The reference run on the grader's prepared California Housing; raises DataNotFound/DataError."""
-    from grader.prepare import load_split
+    from grader.data.handover import load_split
 
     split, _ = load_split(data_path, split_seed, test_fraction)
     return descend(split.x_train, split.y_train, split.x_test, split.y_test, epsilon, n_epochs, batch_size, seed)

@@ -1,7 +1,7 @@
 """From command-line options and the configuration file to one :class:`GradingConfig`.
 
 Precedence, lowest first: the defaults (:mod:`grader.config`), the configuration file
-(:mod:`grader.configfile`), the command-line options given. An option that is not given leaves the
+(:mod:`grader.config.file`), the command-line options given. An option that is not given leaves the
 file's value alone (``--points`` changes only the checks it names).
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.config import DEFAULT_POINTS, GradingConfig, parse_pass_mark
-from grader.configfile import ConfigError, load
+from grader.config.file import ConfigError, load
 
 
 class UsageProblem(Exception):
