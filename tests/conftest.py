@@ -16,7 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "reference"
 TEMPLATE = ROOT / "student_template"
 SUBMISSIONS = ROOT / "submissions"
-SHARED_DATA = ROOT.parent / "shared" / "datasets" / "cal_housing.data"
 
 NON_TRAINING = ("load", "mse.forward", "mse.backward", "mse.gradcheck", "linear.forward", "linear.backward",
                 "linear.gradcheck", "context.isolation", "descent.manual")
@@ -52,17 +51,24 @@ def mutate(tmp_path: Path, name: str = "student", **edits: list[tuple[str, str]]
     return dst
 
 
-needs_real = pytest.mark.skipif(not SHARED_DATA.is_file(), reason=f"real data absent: {SHARED_DATA} not found")
+def real_rows() -> list[list[float]]:
+    """The raw rows of the copy of California Housing bundled with the grader (read here independently)."""
+    import csv
+    import gzip
+
+    from grader.data import BUNDLED
+
+    with gzip.open(BUNDLED, "rt") as f:
+        return [[float(v) for v in r] for r in csv.reader(f)]
 
 
 @pytest.fixture(scope="module")
 def real():
-    """The real California Housing file: ``(source, X, y)`` as grader.data reads it."""
+    """The real California Housing data, the copy bundled with the grader: ``(source, X, y)`` as grader.data
+    reads it."""
     from grader import data
 
-    if not SHARED_DATA.is_file():
-        pytest.skip(f"real data absent: {SHARED_DATA} not found")
-    source = data.DataSource("shared", str(SHARED_DATA))
+    source = data.DataSource("bundled", str(data.BUNDLED))
     X, y = data.load_raw(source)
     return source, X, y
 

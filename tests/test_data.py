@@ -1,8 +1,7 @@
 """Tests for grader.data: finding and reading the data (the split and optimum: test_data_split.py).
 
-Real data: the shared copy ``<x>/shared/datasets/cal_housing.data`` beside the checkout
-at ``<x>/main``; tests that need it skip with a reason when it is absent, the others use
-synthetic data. Expected values come from the dataset's README, from scikit-learn itself
+Real data: the copy bundled with the grader (``grader/data/cal_housing.data.gz``); the
+format tests use synthetic rows. Expected values come from the dataset's README, from scikit-learn itself
 (``fetch_california_housing`` reading a cache we build, ``LinearRegression``), or from
 an independent re-implementation here -- never from the code under test.
 """
@@ -21,13 +20,13 @@ import pytest
 from grader import data
 from grader.data import DataError, DataNotFound, DataSource
 
-from conftest import SHARED_DATA as SHARED_RAW, needs_real
+from conftest import real_rows
 SKLEARN_ORDER = [8, 7, 2, 3, 4, 5, 6, 1, 0]
 
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory, monkeypatch):
-    """No developer cache or GRADER_DATA leaks into a test; the shared copy stays visible."""
+    """No developer cache or GRADER_DATA leaks into a test; the bundled copy stays visible."""
     empty = tmp_path_factory.mktemp("empty_home")
     monkeypatch.delenv("GRADER_DATA", raising=False)
     monkeypatch.setenv("SCIKIT_LEARN_DATA", str(empty / "scikit_learn_data"))
@@ -36,9 +35,7 @@ def isolated_env(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(scope="module")
 def raw_array() -> np.ndarray:
-    """Rows in the raw file layout: the real file when present, synthetic otherwise."""
-    if SHARED_RAW.is_file():
-        return np.loadtxt(SHARED_RAW, delimiter=",")
+    """Rows in the raw file layout, synthetic (the real ones are tested on the bundled copy)."""
     rng = np.random.default_rng(123)
     n = 500
     hh = rng.integers(1, 2000, n).astype(float)
@@ -71,7 +68,6 @@ def by_hand(row: list[float]) -> tuple[list[float], float]:
 # --- real data --------------------------------------------------------------------------
 
 
-@needs_real
 def test_real_data_matches_readme_numbers(real):
     _, X, y = real
     assert X.shape == (20640, 8) and y.shape == (20640,)
@@ -83,24 +79,44 @@ def test_real_data_matches_readme_numbers(real):
     assert y.mean() == pytest.approx(2.06856, abs=5e-6)
 
 
-@needs_real
 def test_real_rows_equal_transform_applied_by_hand(real):
     _, X, y = real
-    with SHARED_RAW.open() as f:
-        rows = [[float(v) for v in r] for r in csv.reader(f)]
+    rows = real_rows()
     for i in (0, 1, 2, 1234, 20639):
         features, target = by_hand(rows[i])
         np.testing.assert_allclose(X[i], features, rtol=1e-14, atol=0)
         assert y[i] == pytest.approx(target, rel=1e-14)
 
 
-@needs_real
-def test_find_data_falls_back_to_shared_copy():
+def test_find_data_falls_back_to_the_bundled_copy():
     source = data.find_data()
-    assert source.kind == "shared"
-    assert Path(source.path) == SHARED_RAW.resolve()
-    assert source.describe().startswith("cal_housing.data (")
-    assert "shared/datasets" in source.describe()
+    assert source.kind == "bundled"
+    assert Path(source.path) == data.BUNDLED
+    assert source.describe() == "cal_housing.data.gz (bundled with the grader)"
+
+
+def test_the_bundled_copy_is_the_statlib_file_checked_by_sha256():
+    import gzip
+    import hashlib
+
+    content = gzip.decompress(data.BUNDLED.read_bytes())
+    assert hashlib.sha256(content).hexdigest() == data.files.BUNDLED_SHA256
+    assert len(content.splitlines()) == data.N_ROWS
+    assert data.BUNDLED.stat().st_size < 500_000  # compressed: the raw file is 2.1 MB
+
+
+def test_a_corrupt_bundled_copy_is_refused(tmp_path, monkeypatch):
+    import gzip
+
+    lines = gzip.decompress(data.BUNDLED.read_bytes()).splitlines(keepends=True)
+    lines[7] = lines[7].replace(b"1", b"2", 1)  # one changed digit: still a valid file, not the StatLib one
+    corrupt = tmp_path / "cal_housing.data.gz"
+    corrupt.write_bytes(gzip.compress(b"".join(lines)))
+    monkeypatch.setattr(data.files, "BUNDLED", corrupt)
+    source = data.find_data()
+    assert source == DataSource("bundled", str(corrupt))
+    with pytest.raises(DataError, match="corrupt.*reinstall"):
+        data.load_raw(source)
 
 
 # --- formats ----------------------------------------------------------------------------
@@ -182,8 +198,8 @@ def test_explicit_directory_without_data_is_not_found(tmp_path):
 
 
 def test_nothing_found_lists_places_and_remedies(tmp_path, monkeypatch):
-    ghost = tmp_path / "shared" / "datasets" / "cal_housing.data"
-    monkeypatch.setattr(data.files, "SHARED_CANDIDATES", (ghost,))
+    ghost = tmp_path / "removed" / "cal_housing.data.gz"
+    monkeypatch.setattr(data.files, "BUNDLED", ghost)
     monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "skl"))
     with pytest.raises(DataNotFound) as exc:
         data.find_data()
@@ -191,18 +207,16 @@ def test_nothing_found_lists_places_and_remedies(tmp_path, monkeypatch):
     for needle in ("--data", "fetch_california_housing", "SCIKIT_LEARN_DATA", "GRADER_DATA",
                    str(ghost), str(tmp_path / "skl" / "cal_housing_py3.pkz")):
         assert needle in message
-    assert str(ghost) in exc.value.searched
+    assert any(str(ghost) in place for place in exc.value.searched)
 
 
-def test_search_order_explicit_env_cache_shared(tmp_path, raw_array, monkeypatch):
-    dirs = {k: tmp_path / k for k in ("explicit", "env", "cache", "shared")}
+def test_search_order_explicit_env_cache_bundled(tmp_path, raw_array, monkeypatch):
+    dirs = {k: tmp_path / k for k in ("explicit", "env", "cache")}
     for d in dirs.values():
         d.mkdir()
     write_raw(dirs["explicit"] / "cal_housing.data", raw_array[:20])
     write_raw(dirs["env"] / "cal_housing.data", raw_array[:20])
     joblib.dump(raw_array[:20, SKLEARN_ORDER], dirs["cache"] / "cal_housing_py3.pkz")
-    shared = write_raw(dirs["shared"] / "cal_housing.data", raw_array[:20])
-    monkeypatch.setattr(data.files, "SHARED_CANDIDATES", (shared,))
     monkeypatch.setenv("SCIKIT_LEARN_DATA", str(dirs["cache"]))
     monkeypatch.setenv("GRADER_DATA", str(dirs["env"]))
 
@@ -211,7 +225,7 @@ def test_search_order_explicit_env_cache_shared(tmp_path, raw_array, monkeypatch
     monkeypatch.delenv("GRADER_DATA")
     assert data.find_data().kind == "sklearn-cache"
     (dirs["cache"] / "cal_housing_py3.pkz").unlink()
-    assert data.find_data() == DataSource("shared", str(shared))
+    assert data.find_data() == DataSource("bundled", str(data.BUNDLED))
 
 
 def test_grader_data_pointing_nowhere_is_an_error_not_a_fallback(tmp_path, monkeypatch):
@@ -223,7 +237,7 @@ def test_grader_data_pointing_nowhere_is_an_error_not_a_fallback(tmp_path, monke
 def test_find_data_does_not_create_the_sklearn_cache_directory(tmp_path, monkeypatch):
     home = tmp_path / "never_created"
     monkeypatch.setenv("SCIKIT_LEARN_DATA", str(home))
-    monkeypatch.setattr(data.files, "SHARED_CANDIDATES", ())
+    monkeypatch.setattr(data.files, "BUNDLED", tmp_path / "removed.gz")
     with pytest.raises(DataNotFound):
         data.find_data()
     assert not home.exists()

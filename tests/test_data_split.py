@@ -1,8 +1,8 @@
 """Tests for grader.data: the split handed to the students' loops and the closed-form optimum.
 
 Expected values come from an independent re-implementation here or from scikit-learn's
-``LinearRegression``, never from the code under test. Real-data tests skip with a reason
-when the shared copy is absent.
+``LinearRegression``, never from the code under test. Real-data tests use the copy bundled
+with the grader.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import pytest
 
 from grader import data
 from grader.data import DataSource
-from conftest import needs_real
 
 
 # --- split ----------------------------------------------------------------------------------
@@ -102,7 +101,6 @@ def test_train_part_is_standardized_test_part_is_not_refit(synth):
     assert np.abs(split.x_test.astype(np.float64).mean(axis=0)).max() > 1e-3
 
 
-@needs_real
 def test_real_split_standardized_and_outliers_tamed(real):
     source, X, y = real
     split = data.prepare(X, y, source=source)
@@ -142,7 +140,6 @@ def test_closed_form_equals_sklearn_on_synthetic(synth):
     check_against_sklearn(data.prepare(X, y, seed=2, source=source))
 
 
-@needs_real
 def test_closed_form_equals_sklearn_on_real(real):
     source, X, y = real
     opt = check_against_sklearn(data.prepare(X, y, source=source))

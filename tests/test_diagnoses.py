@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED_DATA, grade, mutate
+from conftest import grade, mutate
 
 from grader.i18n import catalogue
 
@@ -142,7 +142,6 @@ def test_mistake_is_diagnosed_in_both_languages(diagnosis, tmp_path, launcher):
     assert_diagnosed(diagnosis, CASES[diagnosis], tmp_path, launcher)
 
 
-@pytest.mark.skipif(not SHARED_DATA.is_file(), reason=f"California Housing not found at {SHARED_DATA}")
 @pytest.mark.parametrize("diagnosis", sorted(TRAINING))
 def test_training_mistake_is_diagnosed_in_both_languages(diagnosis, tmp_path, launcher):
     assert_diagnosed(diagnosis, TRAINING[diagnosis], tmp_path, launcher)

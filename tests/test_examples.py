@@ -1,15 +1,14 @@
 """The example submissions, the reference and the template get their expected verdicts.
 
-These run every check, training on California Housing included (the shared
-copy beside the checkout; skipped with a reason when it is absent), so they are
-marked slow. They are part of CI.
+These run every check, training on California Housing included (the copy
+bundled with the grader), so they are marked slow. They are part of CI.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import REFERENCE, SHARED_DATA, SUBMISSIONS, TEMPLATE, grade, statuses
+from conftest import REFERENCE, SUBMISSIONS, TEMPLATE, grade, statuses
 
 ALL = ("load", "mse.forward", "mse.backward", "mse.gradcheck", "linear.forward", "linear.backward",
        "linear.gradcheck", "context.isolation", "descent.manual", "train.batch", "train.sgd", "train.minibatch")
@@ -44,8 +43,7 @@ EXPLAINED = {
     "ken": ("descent.manual", "diverged"),
 }
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not SHARED_DATA.is_file(), reason=f"California Housing not found at {SHARED_DATA}")]
+pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -4,9 +4,10 @@ This module is the grader's only door to the data the training-loop checks run o
 It is trusted code: it never prints, never imports torch, never downloads, and turns
 every problem into one of two exceptions whose message says what to do:
 
-- :class:`DataNotFound` -- nothing was found; the message lists every place searched
-  and the three ways to provide the data (``--data FILE``, ``fetch_california_housing()``
-  once online, ``SCIKIT_LEARN_DATA``).
+- :class:`DataNotFound` -- nothing was found (only when the bundled copy was removed, or
+  a path that was asked for does not exist); the message lists every place searched and
+  the ways to provide the data (``--data FILE``, ``fetch_california_housing()`` once
+  online, ``SCIKIT_LEARN_DATA``).
 - :class:`DataError` -- a file was found but cannot be used; the message names the
   file and what is wrong with it.
 
@@ -17,8 +18,8 @@ Where the data is looked for, first hit wins (:func:`find_data`):
 3. scikit-learn's cache, ``$SCIKIT_LEARN_DATA`` or ``~/scikit_learn_data``, file
    ``cal_housing_py3.pkz`` -- the name scikit-learn really writes (its ``_pkl_filepath``
    adds ``_py3``) -- or ``cal_housing.pkz``;
-4. the shared copy beside the checkout: ``<x>/shared/datasets/cal_housing.data`` for a
-   checkout at ``<x>/main``.
+4. the copy bundled with the grader: ``grader/data/cal_housing.data.gz``, the raw StatLib
+   file compressed (Pace & Barry, 1997), whose decompressed sha256 is checked when loaded.
 
 A path (1, 2) may be the raw StatLib text file ``cal_housing.data``, scikit-learn's
 ``.pkz`` cache, the ``cal_housing.tgz`` archive scikit-learn downloads, or a directory
@@ -40,12 +41,14 @@ without it any learning rate that suits batch descent makes SGD diverge.
 
 
 from grader.data import files
-from grader.data.files import (FEATURE_NAMES, N_ROWS, RAW_COLUMNS, TARGET_NAME, DataError, DataNotFound,
-                                DataSource, features_from_raw, find_data, load_raw)
+from grader.data.files import (BUNDLED, CITATION, FEATURE_NAMES, N_ROWS, RAW_COLUMNS, TARGET_NAME, DataError,
+                                DataNotFound, DataSource, features_from_raw, find_data, load_raw)
 from grader.data.split import CLIP_QUANTILE, HousingSplit, Optimum, closed_form, mse, prepare
 from grader.data.synthetic import synthetic, synthetic_raw
 
 __all__ = [
+    "BUNDLED",
+    "CITATION",
     "FEATURE_NAMES",
     "TARGET_NAME",
     "RAW_COLUMNS",
