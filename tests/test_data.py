@@ -311,3 +311,78 @@ def test_synthetic_has_a_linear_signal():
     split = data.prepare(X, y, source=DataSource("synthetic", None))
     opt = data.closed_form(split)
     assert opt.train_mse < 0.6 * float(np.var(split.y_train))
+
+
+# --- scikit-learn's cache is read without unpickling (issue 17.1) -------------------------------------------
+
+
+@pytest.mark.parametrize("compress", [6, 0, ("gzip", 3), ("bz2", 3), ("xz", 3)],
+                         ids=["zlib-6 (scikit-learn)", "none", "gzip", "bz2", "xz"])
+def test_a_cache_written_by_joblib_loads_equal_to_the_raw_file(tmp_path, raw_array, compress):
+    pkz = tmp_path / "cal_housing_py3.pkz"
+    joblib.dump(raw_array[:, SKLEARN_ORDER], pkz, compress=compress)
+    X, y = data.load_raw(data.find_data(pkz))
+    Xr, yr = data.load_raw(DataSource("file", str(write_raw(tmp_path / "cal_housing.data", raw_array))))
+    np.testing.assert_array_equal(X, Xr)
+    np.testing.assert_array_equal(y, yr)
+
+
+def test_the_real_cache_of_scikit_learn_loads_equal_to_the_bundled_copy(tmp_path, real):
+    """The cache exactly as fetch_california_housing writes it (joblib.dump(array, path, compress=6))."""
+    _, X, y = real
+    rows = np.array(real_rows())
+    joblib.dump(rows[:, SKLEARN_ORDER], tmp_path / "cal_housing_py3.pkz", compress=6)
+    Xc, yc = data.load_raw(data.find_data(tmp_path / "cal_housing_py3.pkz"))
+    np.testing.assert_array_equal(Xc, X)
+    np.testing.assert_array_equal(yc, y)
+
+
+class Payload:
+    """Unpickling this creates the file ``marker``: the proof that a pickle ran code in the grader's process."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return open, (self.marker, "w")
+
+
+class Sneaky(np.ndarray):
+    """An array subclass: joblib records the class and would import it (here: a class of the test module)."""
+
+
+def _pickles(marker: Path) -> dict:
+    import pickle
+
+    return {
+        "joblib zlib": lambda p: joblib.dump(Payload(marker), p, compress=6),
+        "joblib raw": lambda p: joblib.dump(Payload(marker), p),
+        "plain pickle": lambda p: p.write_bytes(pickle.dumps(Payload(marker), protocol=2)),
+        "inside a list": lambda p: joblib.dump([1, Payload(marker)], p, compress=3),
+        "object array": lambda p: joblib.dump(np.array([Payload(marker)] * 9, dtype=object).reshape(1, 9), p),
+        "array subclass": lambda p: joblib.dump(np.zeros((20, 9)).view(Sneaky), p),
+        "numpy's own reduce": lambda p: p.write_bytes(pickle.dumps(np.zeros((20, 9)))),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_pickles(Path("x"))))
+def test_a_pickle_is_never_run_only_refused(tmp_path, kind):
+    marker = tmp_path / "pwned"
+    bad = tmp_path / "cal_housing_py3.pkz"
+    _pickles(marker)[kind](bad)
+    with pytest.raises(DataError) as exc:
+        data.load_raw(data.find_data(bad))
+    assert not marker.exists()
+    assert str(bad) in str(exc.value) and "scikit-learn" in str(exc.value)
+
+
+def test_a_refused_cache_skips_the_training_checks_with_the_reason(tmp_path):
+    from conftest import REFERENCE, grade, statuses
+
+    marker = tmp_path / "pwned"
+    bad = tmp_path / "cal_housing_py3.pkz"
+    joblib.dump(Payload(marker), bad, compress=6)
+    report = grade(REFERENCE, "load", "train.batch", data_path=str(bad))
+    assert statuses(report) == {"load": "passed", "train.batch": "skipped"}
+    assert str(bad) in report.check("train.batch").message
+    assert not marker.exists()

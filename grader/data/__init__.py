@@ -23,7 +23,8 @@ Where the data is looked for, first hit wins (:func:`find_data`):
 
 A path (1, 2) may be the raw StatLib text file ``cal_housing.data``, scikit-learn's
 ``.pkz`` cache, the ``cal_housing.tgz`` archive scikit-learn downloads, or a directory
-holding one of those.
+holding one of those. A ``.pkz`` is never unpickled: :mod:`grader.data.pkz` reads the one
+plain numeric array joblib wrote, and refuses anything else.
 
 The features and target are exactly those of ``sklearn.datasets.fetch_california_housing``
 (8 features: MedInc, HouseAge, AveRooms, AveBedrms, Population, AveOccup, Latitude,

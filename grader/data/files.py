@@ -261,15 +261,15 @@ def _read_archive(path: Path) -> np.ndarray:
 
 
 def _read_pkz(path: Path) -> np.ndarray:
-    import joblib  # lazily: only needed for scikit-learn's cache
+    """scikit-learn's cache, read without unpickling (:mod:`grader.data.pkz`): only a plain numeric array."""
+    from grader.data.pkz import Refused, read_array
 
     try:
-        # scikit-learn's own cache, trusted the way fetch_california_housing trusts it.
-        obj = joblib.load(path)
-    except Exception as exc:  # joblib/pickle/zlib raise many types on a corrupt file
+        obj = read_array(path)
+    except Refused as exc:
         raise DataError(
-            f"{path}: cannot read scikit-learn's cache ({type(exc).__name__}: {exc}); "
-            "delete it and run fetch_california_housing() again, or pass the raw file with --data",
+            f"{path}: not a scikit-learn cache the grader reads: it holds {exc} (a .pkz is a pickle, and the "
+            "grader never runs one); run fetch_california_housing() again, or pass the raw file with --data",
             str(path),
         ) from None
     if not isinstance(obj, np.ndarray):
