@@ -26,6 +26,7 @@ from grader.i18n import Msg, render as tr
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_REPORT_DIR = Path("grader-reports")
+STUDENTS_DIR = "students"  # class mode: OUT/students/<slug>.* per student; OUT/ holds the class's own files
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Autograder for the TP1 PyTorch lab (autograd Functions, gradcheck, descent loops).")
@@ -155,7 +156,7 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)
         console.print(tr(Msg("cli.grading", n=len(submissions), path=str(path), workers=workers,
                              shard=Msg("cli.shard", i=shard[0], of=shard[1]) if shard else ""), config.lang))
-        graded = _run_with_progress(console, submissions, config, out, workers, grade_class)
+        graded = _run_with_progress(console, submissions, config, out / STUDENTS_DIR, workers, grade_class)
     return _class_outputs(console, graded, summary_path, out, config, extra)
 
 
@@ -182,7 +183,7 @@ def _class_outputs(console: Console, graded, summary_path: Path, out: Path, conf
     rows = [(name if names.count(name) == 1 else f"{name} ({g.submission.slug})", g.report,
              str(g.report_path) if g.report_path else None, g.problem) for name, g in zip(names, graded)]
     summary = _write_class_outputs(console, rows, summary_path, out, lang)
-    console.print(tr(Msg("cli.per_student_reports", out=str(out)), lang))
+    console.print(tr(Msg("cli.per_student_reports", out=str(out / STUDENTS_DIR)), lang))
     if extra:
         from grader.reporters import outputs
 
@@ -258,33 +259,49 @@ def merge(
                                        "from the locale, else en]."),
 ) -> None:
     """Build the class summary and gradebook from per-student reports (e.g. the shards of a CI matrix)."""
-    import json
-
     from grader.reporters.json_report import from_dict
 
     console = Console(highlight=False)
-    files: list[Path] = []
-    for item in reports:
-        if item.is_dir():
-            files += sorted(p for p in item.rglob("*.json")
-                           if p.name != "summary.json" and not p.name.endswith(".gradescope.json"))
-        elif item.is_file():
-            files.append(item)
-        else:
-            _usage_error(console, f"no such file or folder: {item}")
-    if not files:
-        _usage_error(console, "no JSON reports found")
     rows, seen = [], {}
-    for file in files:
+    for file, data in _reports_to_merge(console, reports):
         try:
-            report = from_dict(json.loads(file.read_text(encoding="utf-8")))
-        except (ValueError, OSError) as exc:
+            report = from_dict(data)
+        except (ValueError, KeyError, TypeError) as exc:
             _usage_error(console, f"{file}: not a grader report: {exc}")
         if report.submission.name in seen:
             _usage_error(console, f"{file}: student {report.submission.name!r} already read from {seen[report.submission.name]}")
         seen[report.submission.name] = file
         rows.append((report.submission.name, report, str(file), None))
     _write_class_outputs(console, rows, json_path or out / "summary.json", out, _lang(console, lang))
+
+
+def _reports_to_merge(console: Console, items: List[Path]) -> list:
+    """``(file, data)`` of every per-student report named or found (at any depth) in the folders named, told
+    apart by content: a class summary, a Gradescope file or any other JSON found in a folder is skipped; a file
+    named must be a report."""
+    import json
+
+    found = []
+    for item in items:
+        if not item.exists():
+            _usage_error(console, f"no such file or folder: {item}")
+        for file in sorted(item.rglob("*.json")) if item.is_dir() else [item]:
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+            except (ValueError, OSError) as exc:
+                if item.is_dir():
+                    continue
+                _usage_error(console, f"{file}: not a grader report: {exc}")
+            if item.is_dir() and not _looks_like_report(data):
+                continue
+            found.append((file, data))
+    if not found:
+        _usage_error(console, "no JSON reports found")
+    return found
+
+
+def _looks_like_report(data) -> bool:
+    return isinstance(data, dict) and {"schema_version", "submission", "checks"} <= set(data)
 
 
 @app.command("checks")

@@ -50,7 +50,7 @@ def test_a_class_folder_gives_reports_gradebook_and_summary(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = tmp_path / "out"
     for student in ("alice", "bob", "carol", "template", "ref", "empty-handed"):
-        report = json.loads((out / f"{student}.json").read_text())
+        report = json.loads((out / "students" / f"{student}.json").read_text())
         jsonschema.validate(report, SCHEMA)
         assert report["submission"]["name"] == student
     rows = {row["student"]: row for row in gradebook(out / "gradebook.csv")}
@@ -61,7 +61,7 @@ def test_a_class_folder_gives_reports_gradebook_and_summary(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert "carol" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
     assert (summary["n_students"], summary["n_graded"], summary["max_score"]) == (6, 6, 7)
-    assert "notes.txt" in (out / "empty-handed.json").read_text()
+    assert "notes.txt" in (out / "students" / "empty-handed.json").read_text()
 
 
 def moodle_zip(tmp_path: Path) -> Path:
@@ -86,7 +86,7 @@ def test_a_moodle_zip_export_is_graded_with_students_named_from_folders(tmp_path
     assert rows["Élodie D'Arc"]["score"] == "7"
     assert rows["Bob Martin"]["mse.backward"] == "failed"
     assert rows["Carl Nobody"]["load"] == "failed"
-    carl = json.loads((tmp_path / "out" / "carl-nobody.json").read_text())
+    carl = json.loads((tmp_path / "out" / "students" / "carl-nobody.json").read_text())
     assert "rapport.pdf" in carl["checks"][0]["message"]
 
 
@@ -123,7 +123,7 @@ def test_shards_merged_give_the_same_gradebook_as_one_run(tmp_path):
         proc = run_cli("check", str(klass), *ONLY, "--shard", f"{i}/3", "--out", str(out), cwd=tmp_path)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         shard_dirs.append(str(out))
-    graded = [p.stem for d in shard_dirs for p in Path(d).glob("*.json") if p.stem != "summary"]
+    graded = [p.stem for d in shard_dirs for p in (Path(d) / "students").glob("*.json")]
     assert sorted(graded) == sorted(["alice", "bob", "carol", "template", "ref", "empty-handed"])  # a partition
     merged = run_cli("merge", *shard_dirs, "--out", str(tmp_path / "merged"), cwd=tmp_path)
     assert merged.returncode == 0, merged.stdout + merged.stderr
@@ -135,7 +135,7 @@ def test_class_run_and_single_run_give_the_same_verdicts(tmp_path):
     run_cli("check", str(klass), *ONLY, "--out", str(tmp_path / "out"), cwd=tmp_path)
     single = run_cli("check", str(klass / "carol"), *ONLY, "--json", str(tmp_path / "carol.json"), cwd=tmp_path)
     assert single.returncode == 1
-    in_class = json.loads((tmp_path / "out" / "carol.json").read_text())
+    in_class = json.loads((tmp_path / "out" / "students" / "carol.json").read_text())
     alone = json.loads((tmp_path / "carol.json").read_text())
     assert [(c["id"], c["status"], c["score"]) for c in in_class["checks"]] == \
         [(c["id"], c["status"], c["score"]) for c in alone["checks"]]
@@ -183,3 +183,33 @@ def test_a_grader_failure_on_one_student_is_recorded_and_the_others_are_graded(t
     console = Console(file=io.StringIO(), width=100)
     assert _class_outputs(console, [bad, good], tmp_path / "out" / "summary.json", tmp_path / "out") == EXIT_INTERNAL
     assert "grader failed on bad" in console.file.getvalue()
+
+
+def test_students_named_like_class_files_keep_their_reports(tmp_path):
+    """Issue 17.11: students named `summary` or `index` had their reports overwritten by the class's files, and
+    `grader merge` dropped `summary`. Student files live in OUT/students/, class files in OUT/."""
+    klass = tmp_path / "class"
+    for name in ("summary", "index", "gradebook", "junit"):
+        shutil.copytree(REFERENCE, klass / name)
+    shutil.copytree(SUBMISSIONS / "bob", klass / "bob")
+    out = tmp_path / "out"
+    proc = run_cli("check", str(klass), "--only", "load", "--only", "mse.backward", "--out", str(out),
+                   "--format", "markdown", "--format", "html", "--format", "junit", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["n_students"] == 5 and "checks" in summary
+    for name in ("summary", "index", "gradebook", "junit", "bob"):
+        report = json.loads((out / "students" / f"{name}.json").read_text())
+        jsonschema.validate(report, SCHEMA)
+        assert report["submission"]["name"] == name
+        assert (out / "students" / f"{name}.html").read_text().count("<h1>") == 1
+        assert (out / "students" / f"{name}.md").is_file() and (out / "students" / f"{name}.junit.xml").is_file()
+    index = (out / "index.html").read_text()
+    assert 'href="students/index.html"' in index and 'href="students/summary.html"' in index
+    assert "| summary |" in (out / "summary.md").read_text() or "summary" in (out / "summary.md").read_text()
+    rows = {row["student"]: row for row in gradebook(out / "gradebook.csv")}
+    assert set(rows) == {"summary", "index", "gradebook", "junit", "bob"}
+    merged = run_cli("merge", str(out), "--out", str(tmp_path / "merged"), cwd=tmp_path)
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert gradebook(tmp_path / "merged" / "gradebook.csv") == gradebook(out / "gradebook.csv")
+

@@ -154,12 +154,12 @@ def test_a_class_with_hostile_submissions_among_correct_ones(tmp_path):
     assert "Traceback" not in proc.stdout + proc.stderr
     assert time.monotonic() - start < 300
     for i in range(3):
-        report = json.loads((tmp_path / "out" / f"correct{i}.json").read_text())
+        report = json.loads((tmp_path / "out" / "students" / f"correct{i}.json").read_text())
         jsonschema.validate(report, SCHEMA)
         assert [c["status"] for c in report["checks"]] == ["passed"] * len(MIXED_CHECKS)
         assert report["score"] == report["max_score"] > 0
     for case in cases:
-        report = json.loads((tmp_path / "out" / f"{case.name}.json").read_text())
+        report = json.loads((tmp_path / "out" / "students" / f"{case.name}.json").read_text())
         jsonschema.validate(report, SCHEMA)
         by_id = {c["id"]: c for c in report["checks"]}
         for check_id in case.sabotaged:

@@ -73,7 +73,7 @@ def test_class_mode_is_teacher_mode(course, tmp_path):
     shutil.move(tmp_path / "student", klass / "student")
     proc = run_cli("check", str(klass), "--class", *FAST, "--jobs", "1", "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    report = json.loads((tmp_path / "out" / "student.json").read_text())
+    report = json.loads((tmp_path / "out" / "students" / "student.json").read_text())
     assert {c["id"]: c["visibility"] for c in report["checks"]}["linear.forward"] == "hidden"
     assert report["environment"]["mode"] == "teacher"
 

@@ -5,8 +5,9 @@ Gradescope's spec), ``junit`` (JUnit XML), ``markdown`` (e.g. for ``$GITHUB_STEP
 ``html`` (the self-contained page; ``--html FILE`` is ``--format html=FILE``).
 
 One submission: each format goes to FILE, or beside the JSON report as ``<name>.<ext>``
-(:data:`SUFFIXES`). A class run (``--out DIR``): every student gets ``DIR/<slug>.<ext>`` for each
-format, and the class gets one file per format: ``junit`` all students in one JUnit file
+(:data:`SUFFIXES`). A class run (``--out DIR``): every student gets ``<slug>.<ext>`` for each format
+beside their JSON report (``DIR/students/``), and the class gets one file per format in ``DIR``
+itself, so that no student's name can collide with it: ``junit`` all students in one JUnit file
 (FILE or ``DIR/junit.xml``), ``markdown`` the class table (FILE or ``DIR/summary.md``), ``html``
 an index linking every student's page (FILE or ``DIR/index.html``). ``gradescope`` writes nothing in
 a class run (Gradescope runs the grader once per submission), nor does ``json`` (the per-student
@@ -84,7 +85,8 @@ def write_submission(report: SubmissionReport, outputs: Sequence[Output], report
 
 
 def write_class(summary, rows, outputs: Sequence[Output], out_dir: Path, config) -> list[tuple[str, Path]]:
-    """Per-student files in ``out_dir`` and one class file per format (none for gradescope and json).
+    """Per-student files beside each student's JSON report and one class file per format in ``out_dir``
+    (none for gradescope and json).
 
     ``summary``: the class's :class:`~grader.classmode.summary.ClassSummary` of ``rows``, which are
     ``(student, report or None, JSON report path or None, problem)``.
@@ -98,7 +100,7 @@ def write_class(summary, rows, outputs: Sequence[Output], out_dir: Path, config)
             continue
         stem = Path(report_path).name.removesuffix(".json")
         for fmt in fmts:
-            path = atomic_write(out_dir / f"{stem}{SUFFIXES[fmt]}", render(fmt, report, config))
+            path = atomic_write(Path(report_path).with_name(f"{stem}{SUFFIXES[fmt]}"), render(fmt, report, config))
             if fmt == "html":
                 pages[student] = path
     explicit = {o.fmt: o.path for o in outputs if o.path is not None}
