@@ -96,10 +96,10 @@ def check(
         _usage_error(console, str(exc))
     if not path.exists():
         _usage_error(console, f"no such folder: {path}")
-    from grader.classmode.intake import is_single_submission
+    from grader.handin import is_single
 
     is_class = class_mode or shard or path.suffix.lower() == ".zip" or (
-        path.is_dir() and not is_single_submission(path) and _has_students(path))
+        path.is_dir() and not is_single(path) and _has_students(path))
     if not is_class and not path.is_dir():
         _usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py, a class folder or a .zip)")
     options = Overrides(seed, strict_mse, tuple(points), tuple(only), data, fail_under, teacher or bool(is_class))
@@ -121,9 +121,10 @@ def check(
 
 
 def _has_students(path: Path) -> bool:
-    """A folder with sub-folders or zips is a class; one with only loose files is a (bad) submission."""
-    return any((p.is_dir() and not p.name.startswith((".", "__"))) or p.suffix.lower() == ".zip"
-               for p in path.iterdir())
+    """A folder with sub-folders or zips is a class; one with only loose files (or links, which are never
+    followed) is a (bad) submission."""
+    return any(not p.is_symlink() and ((p.is_dir() and not p.name.startswith((".", "__")))
+                                       or p.suffix.lower() == ".zip") for p in path.iterdir())
 
 
 def _lang(console: Console, option: Optional[str]) -> str:
@@ -218,8 +219,8 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
         with console.status(f"grading {path} …", spinner="dots") if console.is_terminal else nullcontext():
             report = grade(path, config)
     except NotASubmission as exc:
-        usage_problem = f"not a submission: {exc}"
-        report = not_a_submission_report(path, str(exc), config)
+        usage_problem = tr(Msg("load.not_a_submission", problem=exc.msg), config.lang)
+        report = not_a_submission_report(path, exc.msg, config)
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # a bug of the grader: say so briefly, keep the traceback in a file

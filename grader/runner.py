@@ -10,7 +10,6 @@ as an internal error of the grader.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import importlib.metadata
 import platform
 import sys
@@ -21,50 +20,29 @@ from typing import Any, Callable
 
 from grader import __version__, failures
 from grader.config import DEFAULT_POINTS, GradingConfig
+from grader.handin import NotASubmission, locate
 from grader.i18n import Join, Msg, render
 from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport, Visibility, Withheld
 from grader.sandbox.errors import StudentCrash, StudentError, StudentFailure, StudentTimeout
 from grader.sandbox.isolation import Sandbox, sandbox_for
 from grader.sandbox.session import MODULES, StudentSession
 
-MAX_HASHED_FILES = 200
-
-
-class NotASubmission(Exception):
-    """The folder holds no ``tp1.py``: nothing to grade."""
-
-
-def find_submission_root(folder: Path) -> Path:
-    """The folder that holds ``tp1.py``: the folder itself or a single nested one (``alice/tp1/tp1.py``)."""
-    if (folder / "tp1.py").is_file():
-        return folder
-    nested = sorted(p.parent for p in folder.glob("*/tp1.py")) + sorted(p.parent for p in folder.glob("*/*/tp1.py"))
-    nested = [p for p in nested if "__MACOSX" not in p.parts]
-    if len(nested) == 1:
-        return nested[0]
-    found = sorted(p.name for p in folder.iterdir())[:10] if folder.is_dir() else []
-    raise NotASubmission(f"{folder} holds no tp1.py" + (f" (found: {', '.join(found)})" if found else
-                                                         " (the folder is empty)"))
-
-
-def file_hashes(folder: Path) -> dict[str, str]:
-    hashes = {}
-    for path in sorted(folder.rglob("*.py"))[:MAX_HASHED_FILES]:
-        if path.is_file() and "__pycache__" not in path.parts:
-            hashes[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return hashes
+__all__ = ["NotASubmission", "config_warnings", "environment", "grade", "not_a_submission_report",
+           "not_graded_report", "run_check", "withheld"]
 
 
 def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckResult], None] | None = None,
           name: str | None = None, launcher=None) -> SubmissionReport:
-    """Grade the submission in ``submission`` (a folder holding ``tp1.py``).
+    """Grade the hand-in ``submission``: the folder holding its shallowest tp1.py (:func:`grader.handin.locate`,
+    the same rule in a class) is copied for the student process and graded.
 
     ``name``: the student's name for the report; ``launcher``: a :class:`WarmLauncher` shared by a
-    class run, which forks the student process from a warm interpreter.
+    class run, which forks the student process from a warm interpreter. Raises :class:`NotASubmission`.
     """
     started_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
-    root = find_submission_root(submission)
+    located = locate(submission)
+    root = located.root
     deadline = time.monotonic() + config.submission_timeout_s
     with sandbox_for(launcher.level if launcher else config.sandbox, config.limits) as sandbox, \
             StudentSession(root, config.load_timeout_s, launcher, sandbox) as session:
@@ -89,11 +67,13 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
             results.append(result)
             if on_result:
                 on_result(result)
-        warnings = tuple(render(failures.warning(w), config.lang) for w in load_info.warnings)
+        notes = (located.note(Path(submission)), *session.copied.notes)
+        warnings = tuple(render(failures.warning(w), config.lang) for w in load_info.warnings) + \
+            tuple(render(note, config.lang) for note in notes if note is not None)
         restarts = session.restarts
     return SubmissionReport(
         grader_version=__version__,
-        submission=SubmissionInfo(str(submission), name or submission.resolve().name, file_hashes(root)),
+        submission=SubmissionInfo(str(submission), name or submission.resolve().name, session.copied.hashes),
         started_at=started_at,
         duration_s=round(time.perf_counter() - t0, 3),
         environment={**environment(config, data_source, data_problem, restarts, sandbox), "timings_s": timings,
@@ -126,7 +106,7 @@ def config_warnings(config: GradingConfig, root: Path) -> tuple[str, ...]:
     return ()
 
 
-def not_a_submission_report(path: Path, problem: str, config: GradingConfig,
+def not_a_submission_report(path: Path, problem: Msg | str, config: GradingConfig,
                             name: str | None = None) -> SubmissionReport:
     """The report of a folder with nothing to grade: ``load`` failed, every other check skipped."""
     return not_graded_report(path, config, name, render(Msg("load.not_a_submission", problem=problem), config.lang),

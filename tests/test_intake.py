@@ -64,7 +64,8 @@ def by_slug(submissions: list[Submission]) -> dict[str, Submission]:
 
 
 def gradable(sub: Submission) -> bool:
-    return sub.problem is None and all((sub.path / name).is_file() for name in LAB)
+    return sub.problem is None and all((sub.path / name).is_file() for name in LAB) and \
+        sub.path.is_relative_to(sub.handin)
 
 
 @pytest.fixture
@@ -135,16 +136,19 @@ def test_shallowest_tp1_wins_and_ties_take_the_first(tmp_path: Path):
     assert eve.notes == ("2 tp1.py at the same depth; graded a/tp1.py",)
 
 
-def test_tp1_with_another_case_is_graded_from_a_corrected_copy(tmp_path: Path):
+def test_tp1_with_another_case_is_found_and_graded_under_the_lab_name(tmp_path: Path):
+    """The student's folder is only read: the student process's copy gets tp1.py too (grader.handin.copy)."""
+    from grader.handin import copy_handin
+    from grader.i18n import render
+
     cls = tmp_path / "class"
     reference_into(cls / "fred" / "Src", tp1_name="TP1.py")
-    work = tmp_path / "work"
-    (fred,) = discover(cls, work)
-    assert fred.problem is None
-    assert fred.path == work / "students" / "fred" / "fixed"
-    assert (fred.path / "tp1.py").read_bytes() == (REFERENCE / "tp1.py").read_bytes()
-    assert (fred.path / "TP1.py").is_file()  # kept for the student's own `from TP1 import ...`
-    assert fred.notes == ("graded TP1.py as tp1.py",)
+    (fred,) = discover(cls, tmp_path / "work")
+    assert fred.problem is None and fred.path == cls / "fred" / "Src" and fred.handin == cls / "fred"
+    copied = copy_handin(fred.path, tmp_path / "copy")
+    assert (tmp_path / "copy" / "tp1.py").read_bytes() == (REFERENCE / "tp1.py").read_bytes()
+    assert (tmp_path / "copy" / "TP1.py").is_file()  # kept for the student's own `from TP1 import ...`
+    assert [render(n) for n in copied.notes] == ["graded TP1.py as tp1.py"]
     assert sorted(p.name for p in (cls / "fred" / "Src").iterdir()) == ["TP1.py", "tp1_autograd.py", "tp1_descente.py"]
 
 
@@ -318,3 +322,28 @@ def test_moodle_export_zip_with_a_student_zip_inside(tmp_path: Path):
     assert (bruno.student, bruno.path) == ("Bruno Roy", work / "class" / f"Bruno Roy_77{MOODLE}")
     assert (elodie.student, elodie.lms_id, elodie.slug) == ("Élodie D'Arc-Dupont", "123456", "elodie-d-arc-dupont")
     assert elodie.path == work / "students" / "elodie-d-arc-dupont" / "zips" / "1-TP1" and gradable(elodie)
+
+
+def test_links_among_the_class_entries_are_not_followed(tmp_path: Path):
+    """A student's trick (a link to the reference) cannot be told from a teacher's shortcut: neither is followed."""
+    import os
+
+    cls = tmp_path / "class"
+    reference_into(cls / "alice")
+    os.symlink(REFERENCE, cls / "mallory")
+    os.symlink(REFERENCE / "tp1.py", cls / "mallory.zip")
+    assert [s.slug for s in discover(cls, tmp_path / "work")] == ["alice"]
+    links = tmp_path / "links"
+    links.mkdir()
+    os.symlink(cls / "alice", links / "alice")
+    with pytest.raises(IntakeError, match="symbolic links are not followed"):
+        discover(links, tmp_path / "work")
+
+
+def test_a_students_tp1_py_that_is_a_folder_is_their_problem(tmp_path: Path):
+    cls = tmp_path / "class"
+    reference_into(cls / "mallory" / "tp1.py" / "inner")
+    reference_into(cls / "alice")
+    alice, mallory = discover(cls, tmp_path / "work")
+    assert alice.problem is None and mallory.problem == f"{cls / 'mallory' / 'tp1.py'} is a folder, not a file: " \
+                                                        "hand in the file tp1.py itself"

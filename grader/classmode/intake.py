@@ -1,13 +1,15 @@
 """Find every student's submission in a class folder or an LMS export (``grader check CLASS``).
 
 A class is a folder, or a ``.zip`` of one (a single wrapping folder is unwrapped), with one entry
-per student: a sub-folder, or a ``.zip`` directly in it (student = the zip's stem). Moodle folders
+per student: a sub-folder, or a ``.zip`` directly in it (student = the zip's stem); symbolic links
+among them are not followed (a student's trick cannot be told from a teacher's shortcut). Moodle folders
 (``Firstname Lastname_<id>_assignsubmission_<plugin>_``) give the name and participant id; one
 student's several Moodle folders, or a folder and a zip of the same name, are merged. The folder to
-grade holds the shallowest ``tp1.py`` (any case; first in sorted order at equal depth), searched in
-the student's folders, then in their zips extracted into ``workdir`` (one level). Student archives
-are untrusted: unsafe members are skipped, sizes are capped, and a bad zip is the student's
-``problem``, never an exception. Everything is written under ``workdir``; ``source`` is only read.
+grade is found by the rule of a single hand-in (:func:`grader.handin.locate`: the shallowest ``tp1.py``,
+any case, first in sorted order at equal depth), in the student's folders, then in their zips extracted
+into ``workdir`` (one level). Student archives are untrusted: unsafe members are skipped, sizes are
+capped, and a bad zip is the student's ``problem``, never an exception. Everything is written under
+``workdir``; ``source`` is only read.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from grader.runner import NotASubmission, find_submission_root
+from grader.handin import MOODLE, NotASubmission, is_single, locate
+from grader.i18n import render
 
-LAB_FILES = ("tp1.py", "tp1_descente.py", "tp1_autograd.py", "tp1_gradcheck.py")
 IGNORED_DIRS = frozenset({"__MACOSX", "__pycache__", "grader-reports"})
 OTHER_ARCHIVES = (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
 MAX_STUDENT_BYTES = 50 * 2**20
@@ -35,7 +37,6 @@ MAX_STUDENT_ZIPS = 10
 MAX_CLASS_BYTES = 4 * 2**30
 MAX_CLASS_MEMBERS = 200_000
 MAX_LISTED_FILES = 10
-MOODLE = re.compile(r"(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?")
 MOODLE_FILE = re.compile(r"_\d+_assignsubmission_[a-z]+_")
 TRANSLIT = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
                           "ł": "l", "Ł": "L", "đ": "d", "Đ": "D"})
@@ -50,7 +51,8 @@ class Submission:
     path: Path  # the folder holding tp1.py; else the student's own folder (or their zip)
     lms_id: str | None  # Moodle's participant id, else None
     problem: str | None  # None, or why there is nothing to grade
-    notes: tuple[str, ...] = ()  # what intake did that a teacher may want to know (merges, renames...)
+    notes: tuple[str, ...] = ()  # what intake did that a teacher may want to know (merges, zips...)
+    handin: Path | None = None  # what is graded: the student's folder (or extracted zip) holding ``path``
 
 
 class IntakeError(Exception):
@@ -85,20 +87,8 @@ def _ignored(name: str) -> bool:
 
 
 def is_single_submission(path: Path) -> bool:
-    """True when ``path`` is one submission: a folder holding ``tp1.py`` or a single nested one at depth ≤ 2
-    (as :func:`grader.runner.find_submission_root`), unless its sub-folders are Moodle submission folders.
-    False for a class folder (several sub-folders each holding a tp1.py), a file or a ``.zip``."""
-    if not path.is_dir():
-        return False
-    if (path / "tp1.py").is_file():
-        return True
-    if any(MOODLE.fullmatch(unicodedata.normalize("NFC", p.name)) for p in path.iterdir()):
-        return False
-    try:
-        find_submission_root(path)
-    except NotASubmission:
-        return False
-    return True
+    """True when ``path`` is one hand-in rather than a class: :func:`grader.handin.is_single`."""
+    return is_single(path)
 
 
 def discover(source: Path, workdir: Path, keep: Callable[[str], bool] = lambda slug: True) -> list[Submission]:
@@ -155,7 +145,7 @@ def _entries(root: Path) -> list[_Entry]:
     groups: dict[str, tuple[str, str | None, list[Path]]] = {}
     for path in sorted(root.iterdir()):
         is_zip = path.is_file() and path.suffix.lower() == ".zip"
-        if _ignored(path.name) or not (is_zip or path.is_dir()):
+        if _ignored(path.name) or path.is_symlink() or not (is_zip or path.is_dir()):
             continue
         name = unicodedata.normalize("NFC", path.stem if is_zip else path.name)
         match = MOODLE.fullmatch(name)
@@ -170,6 +160,8 @@ def _empty_class_message(root: Path) -> str:
     names = [p.name for p in root.iterdir()]
     if any(name.lower() == "tp1.py" for name in names):
         message += " (it holds tp1.py itself: grade it as a single submission)"
+    elif any(p.is_symlink() for p in root.iterdir()):
+        message += " (symbolic links are not followed: name each student's folder, or copy them)"
     elif any(MOODLE_FILE.search(name) for name in names):
         message += " (these look like Moodle files downloaded without 'Download submissions in folders')"
     return message
@@ -201,19 +193,30 @@ def _resolve(entry: _Entry, slug: str, work: Path) -> Submission:
     notes = [f"merged {len(entry.sources)} entries: {', '.join(p.name for p in entry.sources)}"] \
         if len(entry.sources) > 1 else []
     problems: list[str] = []
-    found = _search(folders)
+    found = _locate_first(folders, problems)
     if found is None:
         extracted = _extract_all(entry, work, problems, notes)
         folders += extracted
-        found = _search(extracted)
+        found = _locate_first(extracted, problems)
     if found is None:
         own = folders[0][0] if folders else entry.sources[0]
-        problem = "; ".join(problems) or _no_tp1(folders)
+        problem = "; ".join(dict.fromkeys(problems)) or _no_tp1(folders)
         return Submission(entry.student, slug, own, entry.lms_id, problem, tuple(notes))
-    tp1, note = found
-    notes += problems + ([note] if note else [])
-    path = _with_lab_names(tp1.parent, work, notes)
-    return Submission(entry.student, slug, path, entry.lms_id, None, tuple(notes))
+    handin, located = found
+    note = located.note(handin)
+    notes += list(dict.fromkeys(problems)) + ([render(note)] if note else [])
+    return Submission(entry.student, slug, located.root, entry.lms_id, None, tuple(notes), handin)
+
+
+def _locate_first(folders: list[tuple[Path, str]], problems: list[str]):
+    """``(folder, Located)`` for the first folder holding a tp1.py; a tp1.py that is not a file is a problem."""
+    for folder, _ in folders:
+        try:
+            return folder, locate(folder)
+        except NotASubmission as exc:
+            if exc.msg.key.startswith("handin.tp1_"):
+                problems.append(str(exc))
+    return None
 
 
 def _files(top: Path) -> list[Path]:
@@ -223,20 +226,6 @@ def _files(top: Path) -> list[Path]:
         dirs[:] = [d for d in dirs if not _ignored(d)]
         found += [Path(folder, f) for f in files if not f.startswith(".") and not os.path.islink(Path(folder, f))]
     return sorted(found, key=lambda p: p.relative_to(top).parts)
-
-
-def _search(folders: list[tuple[Path, str]]) -> tuple[Path, str | None] | None:
-    """The shallowest tp1.py (any case; exact name first, then sorted) of the first folder having one."""
-    for folder, _ in folders:
-        candidates = [p for p in _files(folder) if p.name.lower() == "tp1.py"]
-        if not candidates:
-            continue
-        depth = {p: len(p.relative_to(folder).parts) for p in candidates}
-        best = min(candidates, key=lambda p: (depth[p], p.name != "tp1.py", p.relative_to(folder).parts))
-        same = sum(depth[p] == depth[best] for p in candidates)
-        return best, (f"{same} tp1.py at the same depth; graded {best.relative_to(folder).as_posix()}"
-                      if same > 1 else None)
-    return None
 
 
 def _extract_all(entry: _Entry, work: Path, problems: list[str], notes: list[str]) -> list[tuple[Path, str]]:
@@ -336,23 +325,3 @@ def _no_tp1(folders: list[tuple[Path, str]]) -> str:
     if any(f.lower().endswith(OTHER_ARCHIVES) for f in files):
         message += "; only .zip archives are opened"
     return message
-
-
-def _with_lab_names(folder: Path, work: Path, notes: list[str]) -> Path:
-    """``folder``, or when a lab file is misnamed (``TP1.py``) a copy of it in ``work`` that also has
-    the lab name (``tp1.py``); folders already under ``work`` (extracted zips) are fixed in place."""
-    names = sorted(p.name for p in folder.iterdir() if p.is_file() and not p.is_symlink())
-    wrong = {n.lower(): n for n in reversed(names) if n.lower() in LAB_FILES and n.lower() not in names}
-    if not wrong:
-        return folder
-    if not folder.resolve().is_relative_to(work.resolve()):
-        copy = work / "fixed"
-        shutil.copytree(folder, copy, ignore=lambda d, ns: {n for n in ns if _ignored(n) or os.path.islink(Path(d, n))})
-        folder = copy
-    for lab, name in sorted(wrong.items()):
-        if (folder / lab).exists():  # a case-insensitive file system: rename instead of copying
-            os.rename(folder / name, folder / lab)
-        else:
-            shutil.copyfile(folder / name, folder / lab)
-        notes.append(f"graded {name} as {lab}")
-    return folder

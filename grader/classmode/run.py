@@ -59,9 +59,10 @@ def grade_one(submission: Submission, config: GradingConfig, out_dir: Path, laun
             report = not_a_submission_report(submission.path, submission.problem, config, name=submission.student)
         else:
             try:
-                report = grade(submission.path, config, name=submission.student, launcher=launcher)
+                report = grade(submission.handin or submission.path, config, name=submission.student,
+                               launcher=launcher)
             except NotASubmission as exc:
-                report = not_a_submission_report(submission.path, str(exc), config, name=submission.student)
+                report = not_a_submission_report(submission.path, exc.msg, config, name=submission.student)
         json_report.write(report, path)
     except Exception as exc:  # a bug of the grader on this submission: record it, go on with the class
         return Graded(submission, None, None, f"internal error of the grader: {type(exc).__name__}: {exc}")

@@ -77,6 +77,24 @@ MESSAGES = {
     "load.no_name": "{module}.py defines no `{name}`",
     "load.no_name_instead": "{module}.py defines no `{name}`; found instead: {instead}",
     "load.not_a_submission": "not a submission: {problem}",
+    # the hand-in: which tp1.py, what the student's copy holds, which configuration (grader/handin, config/search.py)
+    "handin.no_tp1": "{folder} holds no tp1.py (found: {found})",
+    "handin.empty": "{folder} holds no tp1.py (the folder is empty)",
+    "handin.more": {"one": "and {n} more", "other": "and {n} more"},
+    "handin.link_not_followed": "{name} (a symbolic link, not followed)",
+    "handin.tp1_not_a_file": "{path} is a folder, not a file: hand in the file tp1.py itself",
+    "handin.tp1_link_outside": "{path} is a symbolic link leaving the hand-in, not followed: hand in the file itself",
+    "handin.too_large": "{folder} holds more than {n} files and folders: too many for one hand-in",
+    "handin.same_depth": "{n} tp1.py at the same depth; graded {graded}",
+    "handin.renamed": "graded {name} as {lab}",
+    "copy.left_out": "left out of the copy the student's code runs in (at most {per_file} per file, {total} and "
+                     "{files} files in all, the shallowest and smallest first): {items}",
+    "copy.group": {"one": "{name} ({n} file, {size})", "other": "{name} ({n} files, {size})"},
+    "copy.truncated": "everything past the first {n} entries",
+    "copy.links": "symbolic links not followed (they leave the folder or point to a folder; the grader never "
+                  "reads a file outside the hand-in): {names}",
+    "copy.special": "left out, not regular files: {names}",
+    "copy.lab_not_a_file": "{name} is a folder, not a file",
     # MSE
     "mse.forward.passed": "1/q ‖Ŷ−Y‖² right on shapes {shapes}",
     "mse.forward.wrong": "MSE.forward is wrong",

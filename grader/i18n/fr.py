@@ -80,6 +80,25 @@ MESSAGES = {
     "load.no_name": "{module}.py ne définit pas `{name}`",
     "load.no_name_instead": "{module}.py ne définit pas `{name}` ; trouvé à la place : {instead}",
     "load.not_a_submission": "ce n'est pas un rendu : {problem}",
+    # le rendu : quel tp1.py, ce que contient la copie de l'étudiant, quelle configuration
+    "handin.no_tp1": "{folder} ne contient pas de tp1.py (trouvé : {found})",
+    "handin.empty": "{folder} ne contient pas de tp1.py (le dossier est vide)",
+    "handin.more": {"one": "et {n} autre", "other": "et {n} autres"},
+    "handin.link_not_followed": "{name} (un lien symbolique, non suivi)",
+    "handin.tp1_not_a_file": "{path} est un dossier, pas un fichier : rendez le fichier tp1.py lui-même",
+    "handin.tp1_link_outside": "{path} est un lien symbolique qui sort du rendu, non suivi : rendez le fichier "
+                               "lui-même",
+    "handin.too_large": "{folder} contient plus de {n} fichiers et dossiers : trop pour un seul rendu",
+    "handin.same_depth": "{n} tp1.py à la même profondeur ; noté : {graded}",
+    "handin.renamed": "{name} noté comme {lab}",
+    "copy.left_out": "laissé hors de la copie où s'exécute le code de l'étudiant (au plus {per_file} par fichier, "
+                     "{total} et {files} fichiers en tout, les moins profonds et les plus petits d'abord) : {items}",
+    "copy.group": {"one": "{name} ({n} fichier, {size})", "other": "{name} ({n} fichiers, {size})"},
+    "copy.truncated": "tout ce qui suit les {n} premières entrées",
+    "copy.links": "liens symboliques non suivis (ils sortent du dossier ou mènent à un dossier ; le correcteur ne "
+                  "lit jamais un fichier hors du rendu) : {names}",
+    "copy.special": "laissés de côté, ce ne sont pas des fichiers ordinaires : {names}",
+    "copy.lab_not_a_file": "{name} est un dossier, pas un fichier",
     # MSE
     "mse.forward.passed": "1/q ‖Ŷ−Y‖² correct sur les formes {shapes}",
     "mse.forward.wrong": "MSE.forward est faux",

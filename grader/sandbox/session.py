@@ -7,13 +7,13 @@ the grader hands over as ``.npy`` files and the captured output.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from grader.handin import Copied, copy_handin
 from grader.sandbox import isolation
 from grader.sandbox.errors import StudentCrash, StudentFailure
 from grader.sandbox.isolation import Sandbox
@@ -21,8 +21,6 @@ from grader.sandbox.process import StudentProcess
 
 # Files a submission is made of, in the order they are imported.
 MODULES = ("tp1", "tp1_descente", "tp1_autograd")
-IGNORED_DIRS = {"__pycache__", ".git", ".ipynb_checkpoints", "runs", ".venv", "venv", "data", "grader-reports"}
-MAX_COPY_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -48,23 +46,9 @@ class LoadInfo:
         return bool(entry and entry.ok and (not name or name in entry.names))
 
 
-def _copy_submission(src: Path, dst: Path) -> None:
-    total = 0
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        nonlocal total
-        skipped = {n for n in names if n in IGNORED_DIRS}
-        for n in names:
-            p = Path(folder, n)
-            if n not in skipped and p.is_file() and not p.is_symlink():
-                total += p.stat().st_size
-                if total > MAX_COPY_BYTES and not n.endswith(".py"):
-                    skipped.add(n)
-            elif p.is_symlink():
-                skipped.add(n)
-        return skipped
-
-    shutil.copytree(src, dst, ignore=ignore, symlinks=False)
+def _copy_submission(src: Path, dst: Path) -> Copied:
+    """The student's working copy (links never followed, sizes capped, what was left out said): grader.handin.copy."""
+    return copy_handin(src, dst)
 
 
 class StudentSession:
@@ -81,7 +65,7 @@ class StudentSession:
         self.copy_dir = root / "submission"
         self.workdir = root / "work"
         self.workdir.mkdir()
-        _copy_submission(submission, self.copy_dir)
+        self.copied = _copy_submission(submission, self.copy_dir)
         self.child_script = isolation.install_runtime(self.workdir)
         isolation.prepare_folders(root, self.copy_dir, self.workdir, self.sandbox.uid)
         self.present = tuple(m for m in MODULES if (self.copy_dir / f"{m}.py").is_file())
