@@ -27,7 +27,7 @@ from grader.sandbox.errors import StudentCrash, StudentError, StudentFailure, St
 from grader.sandbox.isolation import Sandbox, sandbox_for
 from grader.sandbox.session import MODULES, StudentSession
 
-__all__ = ["NotASubmission", "config_warnings", "environment", "grade", "not_a_submission_report",
+__all__ = ["NotASubmission", "environment", "grade", "handin_warnings", "not_a_submission_report",
            "not_graded_report", "run_check", "withheld"]
 
 
@@ -67,7 +67,7 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
             results.append(result)
             if on_result:
                 on_result(result)
-        notes = (located.note(Path(submission)), *session.copied.notes)
+        notes = (located.note(Path(submission)), *session.copied.notes, *handin_warnings(config, root, submission))
         warnings = tuple(render(failures.warning(w), config.lang) for w in load_info.warnings) + \
             tuple(render(note, config.lang) for note in notes if note is not None)
         restarts = session.restarts
@@ -79,7 +79,7 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
         environment={**environment(config, data_source, data_problem, restarts, sandbox), "timings_s": timings,
                      "student_process": "forked from a warm launcher" if launcher else "fresh interpreter"},
         checks=tuple(results),
-        warnings=warnings + config_warnings(config, root),
+        warnings=warnings,
         withheld=withheld(config),
     )
 
@@ -95,15 +95,16 @@ def visibility(config: GradingConfig, check_id: str) -> Visibility:
     return Visibility.HIDDEN if config.is_hidden(check_id) else Visibility.VISIBLE
 
 
-def config_warnings(config: GradingConfig, root: Path) -> tuple[str, ...]:
-    """A teacher grading with a configuration file found inside the submission: the student may have written it."""
-    if not (config.teacher and config.config_file):
-        return ()
-    file = Path(config.config_file).resolve()
-    if root.resolve() in file.parents:
-        return (f"the configuration was read from {file}, inside the submission: a student could have "
-                "written it (pass --config to use the course's)",)
-    return ()
+def handin_warnings(config: GradingConfig, root: Path, handin: Path) -> list[Msg]:
+    """Configuration files in the hand-in (never used: :mod:`grader.config.search`), and a file given with
+    ``--config`` from inside the hand-in in teacher mode."""
+    from grader.config.search import in_handin
+
+    ignored = dict.fromkeys([*config.ignored_configs, *(str(f) for f in in_handin(root, handin))])
+    notes = [Msg("config.ignored", file=file) for file in ignored]
+    if config.teacher and config.config_file and Path(config.config_file).resolve().is_relative_to(handin.resolve()):
+        notes.append(Msg("config.explicit_inside", file=config.config_file))
+    return notes
 
 
 def not_a_submission_report(path: Path, problem: Msg | str, config: GradingConfig,

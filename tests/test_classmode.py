@@ -213,3 +213,18 @@ def test_students_named_like_class_files_keep_their_reports(tmp_path):
     assert merged.returncode == 0, merged.stdout + merged.stderr
     assert gradebook(tmp_path / "merged" / "gradebook.csv") == gradebook(out / "gradebook.csv")
 
+
+def test_a_grader_toml_in_a_students_folder_is_ignored_and_their_report_says_so(tmp_path):
+    klass = tmp_path / "class"
+    shutil.copytree(REFERENCE, klass / "alice")
+    shutil.copytree(REFERENCE, klass / "mallory" / "tp1")
+    (klass / "mallory" / "grader.toml").write_text('[points]\n"load" = 20\n')
+    (klass / "grader.toml").write_text('[points]\n"mse.backward" = 5\n')  # the teacher's: the class folder's
+    out = tmp_path / "out"
+    proc = run_cli("check", str(klass), "--only", "load", "--only", "mse.backward", "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    mallory = json.loads((out / "students" / "mallory.json").read_text())
+    alice = json.loads((out / "students" / "alice.json").read_text())
+    assert (mallory["score"], mallory["max_score"]) == (alice["score"], alice["max_score"]) == (5, 5)
+    assert str(klass / "mallory" / "grader.toml") in " ".join(mallory["warnings"])
+    assert alice["warnings"] == []

@@ -21,8 +21,11 @@ BROKEN_LINEAR = [("return X @ W + b", "return X @ W")]  # linear.forward fails, 
 
 @pytest.fixture
 def course(tmp_path, make_submission):
-    """tmp_path is a course (a VCS root) holding ``student/`` whose linear.forward fails."""
+    """tmp_path is a course (a VCS root) holding ``student/`` whose linear.forward fails, and its reference
+    (a folder holding nothing but one hand-in could be the student's: its grader.toml would not be used)."""
     (tmp_path / ".git").mkdir()
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "tp1.py").write_text("")
     sub = make_submission(tp1=BROKEN_LINEAR)
 
     def configure(text: str):
@@ -117,14 +120,19 @@ def test_a_bad_configuration_exits_2_naming_file_key_line_and_still_writes_a_rep
     assert klass.returncode == 2 and "train.sgd.epsilon" in klass.stdout and not (tmp_path / "out").exists()
 
 
-def test_teacher_is_warned_when_the_configuration_comes_from_inside_the_submission(course, tmp_path):
+def test_a_configuration_inside_the_submission_is_ignored_in_both_modes_and_obeyed_only_when_given(course, tmp_path):
     sub = course("")
     (sub / "grader.toml").write_text("[points]\n\"mse.forward\" = 20\n")
-    proc = run_cli("check", str(sub), "--only", "load", "--teacher", "--json", str(tmp_path / "r.json"), cwd=tmp_path)
-    assert "a student could have written it" in " ".join(json.loads((tmp_path / "r.json").read_text())["warnings"])
-    assert proc.returncode == 0
-    run_cli("check", str(sub), "--only", "load", "--json", str(tmp_path / "r.json"), cwd=tmp_path)  # student mode
-    assert json.loads((tmp_path / "r.json").read_text())["warnings"] == []
+    for mode in ((), ("--teacher",)):
+        proc = run_cli("check", str(sub), "--only", "mse.forward", *mode, "--json", str(tmp_path / "r.json"),
+                       cwd=tmp_path)
+        report = json.loads((tmp_path / "r.json").read_text())
+        assert report["max_score"] == 2 and proc.returncode == 0, proc.stdout
+        assert "was not used" in " ".join(report["warnings"])
+    proc = run_cli("check", str(sub), "--only", "mse.forward", "--teacher", "--config", str(sub / "grader.toml"),
+                   "--json", str(tmp_path / "r.json"), cwd=tmp_path)
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["max_score"] == 20 and "a student could have written it" in " ".join(report["warnings"])
 
 
 def test_reporters_mark_hidden_checks_and_state_withheld_points():

@@ -1,10 +1,8 @@
 """The configuration file: find a ``grader.toml`` (or a ``[tool.grader]`` table), validate it, build a config.
 
-Where: ``--config FILE``, else the first of ``grader.toml`` / ``pyproject.toml`` holding a
-``[tool.grader]`` table in the graded folder (for a ``.zip``, its folder), then in each parent,
-stopping after the first folder that is a VCS root (holds ``.git``, ``.hg`` or ``.svn``) or at the
-filesystem root. Every key is optional; a missing key keeps its default (today's behaviour), and
-command-line options override the file (:mod:`grader.config.options`).
+Where: ``--config FILE``, else the file :mod:`grader.config.search` finds on the teacher's side of the
+tree (never in the hand-in graded). Every key is optional; a missing key keeps its default (today's
+behaviour), and command-line options override the file (:mod:`grader.config.options`).
 
 A bad file raises :class:`ConfigError` naming the file, the key and its line: tomllib gives the line
 of a syntax error; for the other errors the line is found in the text by :func:`key_lines`.
@@ -216,32 +214,27 @@ class Loaded:
     config: GradingConfig
     file: Path | None  # None: no file, the defaults
     sources: dict[str, str]  # TOML key -> "FILE:LINE" for the keys the file sets
+    ignored: tuple[Path, ...] = ()  # configuration files found in the hand-in, never used
 
 
 def find_config(start: Path) -> Path | None:
     """The configuration file that applies to ``start`` (a submission, class folder or .zip), or None."""
-    folder = start.resolve()
-    if not folder.is_dir():
-        folder = folder.parent
-    for candidate in (folder, *folder.parents):
-        if (candidate / CONFIG_NAME).is_file():
-            return candidate / CONFIG_NAME
-        pyproject = candidate / PYPROJECT
-        if pyproject.is_file() and _has_tool_grader(pyproject):
-            return pyproject
-        if any((candidate / marker).exists() for marker in VCS_MARKERS):
-            return None
-    return None
+    from grader.config.search import search
+
+    return search(start).file
 
 
-def _has_tool_grader(pyproject: Path) -> bool:
+def has_tool_grader(pyproject: Path) -> bool:
     try:
         text = pyproject.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
     if not re.search(r"^\s*\[\s*tool\s*\.\s*grader\b|^\s*tool\s*\.\s*grader\b", text, re.M):
         return False
-    return isinstance(_tool_grader(_parse(pyproject, text)), dict)
+    try:
+        return isinstance(_tool_grader(_parse(pyproject, text)), dict)
+    except ConfigError:  # invalid TOML that names [tool.grader]: loading it will say where
+        return True
 
 
 def _tool_grader(data: dict[str, Any]) -> Any:
@@ -250,13 +243,19 @@ def _tool_grader(data: dict[str, Any]) -> Any:
 
 
 def load(explicit: Path | None, start: Path | None) -> Loaded:
-    """The configuration from ``explicit`` (``--config``), else the file found from ``start``, else defaults."""
-    file = explicit if explicit is not None else (find_config(start) if start is not None else None)
-    if file is None:
-        return Loaded(GradingConfig(), None, {})
-    if not file.is_file():
-        raise ConfigError(file, "no such configuration file")
-    return load_file(file)
+    """The configuration from ``explicit`` (``--config``), else the file found for ``start``, else defaults.
+
+    ``config.ignored_configs`` lists the files found in the hand-in and not used (see :mod:`grader.config.search`)."""
+    from grader.config.search import Search, search
+
+    found = Search(explicit) if explicit is not None else (search(start) if start is not None else Search(None))
+    ignored = tuple(str(f) for f in found.ignored)
+    if found.file is None:
+        return Loaded(GradingConfig(ignored_configs=ignored), None, {}, found.ignored)
+    if not found.file.is_file():
+        raise ConfigError(found.file, "no such configuration file")
+    loaded = load_file(found.file)
+    return replace(loaded, config=replace(loaded.config, ignored_configs=ignored), ignored=found.ignored)
 
 
 def load_file(file: Path) -> Loaded:

@@ -111,6 +111,8 @@ class GradingConfig:
     pass_mark: PassMark | None = None
     # Where the file values came from (informational: recorded in the report, not compared).
     config_file: str | None = field(default=None, compare=False)
+    # Configuration files found in the hand-in and not used (grader.config.search); the report says so.
+    ignored_configs: tuple[str, ...] = field(default=(), compare=False)
 
     def runs(self, check_id: str) -> bool:
         """Whether this run grades ``check_id`` (``--only``, then visibility)."""

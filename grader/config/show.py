@@ -45,6 +45,8 @@ def render(loaded: Loaded, target: str | None = None) -> str:
         out.append("# No configuration file found: every value is the default.")
     else:
         out.append(f"# Read from {loaded.file.absolute()}; command-line options of `grader check` override it.")
+    for file in loaded.ignored:
+        out.append(f"# ignored: {file} (in the hand-in: a hand-in never configures its own grading)")
     out.append("# After each value: where it came from. Load it back with `grader check --config FILE`.")
     section = ""
     for key in KEYS:

@@ -95,6 +95,11 @@ MESSAGES = {
                   "reads a file outside the hand-in): {names}",
     "copy.special": "left out, not regular files: {names}",
     "copy.lab_not_a_file": "{name} is a folder, not a file",
+    "config.ignored": "{file} was not used: a configuration file in the hand-in (or in a folder holding nothing but "
+                      "this hand-in) may be the student's own; the course's file goes above the hand-in, or pass "
+                      "it with --config FILE",
+    "config.explicit_inside": "the configuration was read from {file}, inside the hand-in (given with --config): a "
+                              "student could have written it",
     # MSE
     "mse.forward.passed": "1/q ‖Ŷ−Y‖² right on shapes {shapes}",
     "mse.forward.wrong": "MSE.forward is wrong",

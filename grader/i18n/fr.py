@@ -99,6 +99,11 @@ MESSAGES = {
                   "lit jamais un fichier hors du rendu) : {names}",
     "copy.special": "laissés de côté, ce ne sont pas des fichiers ordinaires : {names}",
     "copy.lab_not_a_file": "{name} est un dossier, pas un fichier",
+    "config.ignored": "{file} n'a pas été utilisé : un fichier de configuration dans le rendu (ou dans un dossier "
+                      "qui ne contient que ce rendu) peut venir de l'étudiant ; celui du cours se place au-dessus "
+                      "du rendu, ou se donne avec --config FICHIER",
+    "config.explicit_inside": "la configuration a été lue dans {file}, à l'intérieur du rendu (donnée avec "
+                              "--config) : un étudiant a pu l'écrire",
     # MSE
     "mse.forward.passed": "1/q ‖Ŷ−Y‖² correct sur les formes {shapes}",
     "mse.forward.wrong": "MSE.forward est faux",
