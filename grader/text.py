@@ -8,11 +8,13 @@ UTF-8 file can hold. The helpers here never drop information silently: what cann
 is is shown as its Python escape (``\\x1b``, ``\\u202e``, ``\\udcff``), so a teacher sees that it
 was there.
 
-- :func:`visible`: for the terminal and other human-facing text: control characters, bidi
-  controls, line/paragraph separators and lone surrogates as escapes (newlines and tabs kept in
-  multi-line text).
-- :func:`storable`: for files (JSON, CSV, XML...): only lone surrogates as escapes, so the text
-  encodes to strict UTF-8; :func:`storable_data` does it through nested data.
+- :func:`visible`: for the terminal and everything a person reads (class table, progress lines,
+  HTML, Markdown, JUnit, Gradescope, the gradebook): control characters, bidi controls,
+  line/paragraph separators and lone surrogates as escapes (newlines and tabs kept in multi-line
+  text).
+- :func:`storable`: for JSON, which keeps control characters as data (JSON escapes them): only
+  lone surrogates as escapes, so the text encodes to strict UTF-8; :func:`storable_data` does it
+  through nested data.
 - :func:`bounded`: a reply field that must be a string, cut to a length.
 - :func:`os_name`: a file or folder name from the file system or a zip, decoded for display.
 - :func:`csv_cell`: a spreadsheet cell that cannot start a formula.
@@ -32,8 +34,6 @@ _UNSAFE_MULTILINE = re.compile(f"[{_UNSAFE}]")
 _UNSAFE_ONE_LINE = re.compile(f"[\t\n{_UNSAFE}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
 _SHORT = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 

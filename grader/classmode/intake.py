@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from grader.classmode.zipnames import open_zip
 from grader.runner import NotASubmission, find_submission_root
@@ -206,7 +206,7 @@ def _unique_slugs(bases: list[str]) -> list[str]:
     return slugs
 
 
-def _resolve(entry: _Entry, slug: str, work: Path, class_renamed: list[Path] = ()) -> Submission:
+def _resolve(entry: _Entry, slug: str, work: Path, class_renamed: Sequence[Path] = ()) -> Submission:
     """The student's folder to grade, extracting their zips into ``work`` when their folders hold no tp1.py.
     ``class_renamed``: files of the class zip renamed on extraction (those of this student get a note)."""
     if work.exists():
