@@ -18,11 +18,13 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from grader import __version__
 from grader.config.options import ConfigError, Overrides, UsageProblem, resolve, write_config_error_report
 from grader.config import DEFAULT_POINTS, GradingConfig
 from grader.i18n import Msg, render as tr
+from grader.text import visible
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_REPORT_DIR = Path("grader-reports")
@@ -33,10 +35,19 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 
 
 def _usage_error(console: Console, message: str) -> None:
-    from rich.markup import escape
-
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)  # one greppable line
+    _error(console, "error:", message, soft_wrap=True)  # one greppable line
     raise typer.Exit(EXIT_USAGE)
+
+
+def _say(console: Console, text: str, soft_wrap: bool = False) -> None:
+    """Print ``text`` as it is: never read as Rich markup, control characters shown as escapes (a path or
+    a student's name can hold ``[link=...]`` or a terminal escape sequence)."""
+    console.print(Text(visible(text)), highlight=False, soft_wrap=soft_wrap)
+
+
+def _error(console: Console, label: str, text: str, soft_wrap: bool = False) -> None:
+    """``label`` in bold red, then ``text`` as :func:`_say` prints it."""
+    console.print(Text.assemble((label, "bold red"), " ", visible(text)), highlight=False, soft_wrap=soft_wrap)
 
 
 def version_callback(value: bool) -> None:
@@ -111,7 +122,7 @@ def check(
     except ConfigError as exc:
         if not is_class:  # like a folder that is not a submission: the report says why nothing was graded
             write_config_error_report(path, report_path, exc, options)
-            console.print(f"JSON report: {report_path}")
+            _say(console, f"JSON report: {report_path}")
         _usage_error(console, f"invalid configuration: {exc}")
     config = replace(config, lang=_lang(console, lang))
     if is_class:
@@ -155,7 +166,7 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
         except IntakeError as exc:
             _usage_error(console, str(exc))
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-        console.print(tr(Msg("cli.grading", n=len(submissions), path=str(path), workers=workers,
+        _say(console, tr(Msg("cli.grading", n=len(submissions), path=str(path), workers=workers,
                              shard=Msg("cli.shard", i=shard[0], of=shard[1]) if shard else ""), config.lang))
         graded = _run_with_progress(console, submissions, config, out / STUDENTS_DIR, workers, grade_class)
     return _class_outputs(console, graded, summary_path, out, config, extra)
@@ -173,7 +184,8 @@ def _run_with_progress(console, submissions, config, out, workers, grade_class):
         def done(graded) -> None:
             progress.advance(task)
             score = f"{graded.report.score:g}/{graded.report.max_score:g}" if graded.report else "grader error"
-            progress.console.print(f"  {graded.submission.student}: {score}", highlight=False)
+            progress.console.print(Text(f"  {visible(graded.submission.student, multiline=False)}: {score}"),
+                                   highlight=False)
 
         return grade_class(submissions, config, out, workers, on_done=done)
 
@@ -184,15 +196,15 @@ def _class_outputs(console: Console, graded, summary_path: Path, out: Path, conf
     rows = [(name if names.count(name) == 1 else f"{name} ({g.submission.slug})", g.report,
              str(g.report_path) if g.report_path else None, g.problem) for name, g in zip(names, graded)]
     summary = _write_class_outputs(console, rows, summary_path, out, lang)
-    console.print(tr(Msg("cli.per_student_reports", out=str(out / STUDENTS_DIR)), lang))
+    _say(console, tr(Msg("cli.per_student_reports", out=str(out / STUDENTS_DIR)), lang))
     if extra:
         from grader.reporters import outputs
 
         for fmt, file in outputs.write_class(summary, rows, extra, out, config):
-            console.print(f"{fmt}: {file}")
+            _say(console, f"{fmt}: {file}")
     failures = [g for g in graded if g.report is None]
     for g in failures:
-        console.print(f"[bold red]grader failed on {g.submission.student}:[/] {g.problem}", highlight=False)
+        _error(console, f"grader failed on {visible(g.submission.student, multiline=False)}:", g.problem or "")
     return EXIT_INTERNAL if failures else EXIT_OK
 
 
@@ -205,7 +217,7 @@ def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path, 
     render_class_table(summary, console, lang)
     write_gradebook_csv(summary, out / "gradebook.csv")
     write_summary_json(summary, summary_path)
-    console.print(tr(Msg("cli.gradebook", gradebook=str(out / "gradebook.csv"), summary=str(summary_path)), lang))
+    _say(console, tr(Msg("cli.gradebook", gradebook=str(out / "gradebook.csv"), summary=str(summary_path)), lang))
     return summary
 
 
@@ -226,23 +238,23 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
     except Exception as exc:  # a bug of the grader: say so briefly, keep the traceback in a file
         log = report_path.with_suffix(".error.txt")
         log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        console.print(f"[bold red]internal error of the grader:[/] {type(exc).__name__}: {exc}\n"
-                      f"details in {log}; please report it", highlight=False)
+        log.write_text(traceback.format_exc(), encoding="utf-8", errors="backslashreplace")
+        _error(console, "internal error of the grader:", f"{type(exc).__name__}: {exc}\n"
+                                                          f"details in {log}; please report it")
         return EXIT_INTERNAL
     terminal.render(report, console)
     try:
         json_report.write(report, report_path)
-        console.print(tr(Msg("cli.json_report", path=str(report_path)), config.lang))
+        _say(console, tr(Msg("cli.json_report", path=str(report_path)), config.lang))
         from grader.reporters import outputs
 
         for fmt, file in outputs.write_submission(report, extra, report_path, config):
-            console.print(f"{fmt} report: {file}")
+            _say(console, f"{fmt} report: {file}")
     except OSError as exc:
-        console.print(f"[bold red]error:[/] cannot write a report: {exc}")
+        _error(console, "error:", f"cannot write a report: {exc}")
         return EXIT_USAGE
     if usage_problem:
-        console.print(f"[bold red]error:[/] {usage_problem}", highlight=False)
+        _error(console, "error:", usage_problem)
         return EXIT_USAGE
     if any(c.details.get("internal_error") for c in report.checks):
         return EXIT_INTERNAL
@@ -342,12 +354,17 @@ def config_command(
 
 
 def main() -> None:
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate missed by a renderer prints as "\udcff"
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):  # not a text file we can reconfigure (e.g. replaced by a test)
+            pass
     try:
         app()
     except SystemExit:
         raise
     except Exception:  # last resort: never a traceback wall
-        print("internal error of the grader:", traceback.format_exc().splitlines()[-1], file=sys.stderr)
+        print("internal error of the grader:", visible(traceback.format_exc().splitlines()[-1]), file=sys.stderr)
         sys.exit(EXIT_INTERNAL)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from grader.i18n import Msg
-from grader.sandbox.errors import StudentCrash, StudentError, StudentTimeout
+from grader.sandbox.errors import StudentCrash, StudentError, StudentProtocolError, StudentTimeout
 
 _DOING = (
     (re.compile(r"calling (?P<name>.+)"), "doing.calling"),
@@ -56,6 +56,8 @@ def error_message(exc: StudentError) -> Msg:
 
 
 def crash_message(exc: StudentCrash) -> Msg:
+    if isinstance(exc, StudentProtocolError):
+        return Msg("error.protocol", reason=exc.reason)
     match = re.fullmatch(r"(?P<reason>.+) while importing (?P<file>\S+)", exc.reason)
     if match:
         return Msg("error.crashed_importing", reason=match["reason"], file=match["file"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -228,3 +229,74 @@ def test_a_grader_toml_in_a_students_folder_is_ignored_and_their_report_says_so(
     assert (mallory["score"], mallory["max_score"]) == (alice["score"], alice["max_score"]) == (5, 5)
     assert str(klass / "mallory" / "grader.toml") in " ".join(mallory["warnings"])
     assert alice["warnings"] == []
+
+
+# --- hostile names and hand-ins in a class: each costs only its own hand-in -----------------------------
+
+HOSTILE_ONLY = ["--only", "load", "--only", "mse.forward", "--only", "mse.backward", "--only", "linear.forward",
+                "--only", "descent.manual"]
+RAW_CONTROLS = ("\x1b", "\x07", "\r", "\x9b")
+
+
+def run_bytes(*args: str, cwd: Path) -> tuple[int, str]:
+    """The command line with stdout and stderr decoded as strict UTF-8 (a lone surrogate would not decode)."""
+    env = {"NO_COLOR": "1", "COLUMNS": "100", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    proc = subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, env=env, timeout=900)
+    return proc.returncode, proc.stdout.decode("utf-8") + proc.stderr.decode("utf-8")
+
+
+def test_a_class_zip_whose_names_are_not_utf8_grades_everyone(tmp_path):
+    """The class zip has a member whose name says UTF-8 but is Latin-1, and a student zip inside it too:
+    zipfile cannot list either; the run still grades everyone and writes the gradebook and summary."""
+    from test_intake import reference_members
+    from test_intake_names import flagged_zip
+
+    inner = flagged_zip(tmp_path / "carol.zip", {**reference_members(""), "notes_X.py": "x = 1\n"},
+                        {"notes_X.py": b"notes_\xff.py"}).read_bytes()
+    export = flagged_zip(tmp_path / "class.zip", {**reference_members("alice/"), **reference_members("bob/"),
+                                                  "bob/notes_X.py": "x = 1\n", "carol.zip": inner},
+                         {"bob/notes_X.py": b"bob/notes_\xff.py"})
+    code, output = run_bytes("check", str(export), "--only", "load", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert code == 0, output
+    rows = {row["student"]: row for row in gradebook(tmp_path / "out" / "gradebook.csv")}
+    assert set(rows) == {"alice", "bob", "carol"} and all(row["load"] == "passed" for row in rows.values())
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["n_graded"] == 3
+    for student, where, name in (("bob", "the class zip", "bob/notes_ÿ.py"), ("carol", "the zip 'carol.zip'",
+                                                                               "notes_ÿ.py")):
+        warnings = json.loads((tmp_path / "out" / f"{student}.json").read_text(encoding="utf-8"))["warnings"]
+        assert f"intake: renamed 1 file(s) of {where} whose names are not valid UTF-8 although the zip says they " \
+               f"are (read as Windows-1252): {name}" in warnings
+
+
+def test_hostile_students_cost_only_themselves(tmp_path):
+    """A class with a folder named in Latin-1, one named with escape codes, one named as a spreadsheet
+    formula, a hand-in that forges its replies and one that forges the load reply: exit 0, everyone graded,
+    nothing raw on the terminal or in the gradebook, and `grader merge` reads the reports back."""
+    from hostile_replies import forged_load_submission, forging_submission
+
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for name in ("alice", os.fsdecode(b"Z\xc9lodie"), "\x1b[2J\x1b]52;c;ZXZpbA==\x07mallory", "=HYPERLINK(1)"):
+        shutil.copytree(REFERENCE, klass / name)
+    forging_submission(klass)
+    forged_load_submission(klass)
+    out = tmp_path / "out"
+    code, output = run_bytes("check", str(klass), *HOSTILE_ONLY, "--jobs", "2", "--out", str(out), cwd=tmp_path)
+    assert code == 0, output
+    assert not any(char in output for char in RAW_CONTROLS) and "internal error" not in output
+    assert "\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07mallory" in output and "ZÉlodie" in output
+    summary = json.loads((out / "summary.json").read_bytes().decode("utf-8"))
+    students = {s["student"]: s for s in summary["students"]}
+    assert len(students) == 6 and all(s["graded"] for s in students.values())
+    assert students["forger"]["statuses"] == {"load": "passed", "mse.forward": "error", "mse.backward": "error",
+                                              "linear.forward": "error", "descent.manual": "error"}
+    assert students["load-forger"]["statuses"]["load"] == "error"
+    for name in ("alice", "ZÉlodie", "=HYPERLINK(1)", "\x1b[2J\x1b]52;c;ZXZpbA==\x07mallory"):
+        assert students[name]["score"] == 8, name
+    csv_text = (out / "gradebook.csv").read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    assert not any(char in csv_text for char in RAW_CONTROLS)
+    assert "'=HYPERLINK(1)" in csv_text and "\n=" not in csv_text
+    code, merged = run_bytes("merge", str(out), "--out", str(tmp_path / "merged"), cwd=tmp_path)
+    assert code == 0, merged
+    assert gradebook(tmp_path / "merged" / "gradebook.csv") == gradebook(out / "gradebook.csv")

@@ -81,7 +81,7 @@ def raise_failure(module: str, failure: StudentFailure, ctx: CheckContext) -> No
     """An import that hung or killed the process: re-raise, saying which file (the runner words it)."""
     if isinstance(failure, StudentTimeout):
         raise StudentTimeout(ctx.config.load_timeout_s, f"importing {module}.py")
-    if isinstance(failure, StudentCrash):
-        raise StudentCrash(f"{failure.reason} while importing {module}.py", failure.returncode,
-                           failure.output_tail)
+    if isinstance(failure, StudentCrash):  # (a StudentProtocolError stays one)
+        raise type(failure)(f"{failure.reason} while importing {module}.py", failure.returncode,
+                            failure.output_tail)
     raise failure

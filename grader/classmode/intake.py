@@ -19,15 +19,18 @@ import os
 import re
 import shutil
 import stat
+import struct
 import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
+from grader.classmode.zipnames import open_zip
 from grader.handin import MOODLE, NotASubmission, is_single, locate
 from grader.i18n import render
+from grader.text import os_name
 
 IGNORED_DIRS = frozenset({"__MACOSX", "__pycache__", "grader-reports"})
 OTHER_ARCHIVES = (".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
@@ -80,6 +83,7 @@ class _Entry:
     student: str
     lms_id: str | None
     sources: tuple[Path, ...]
+    notes: tuple[str, ...] = ()
 
 
 def _ignored(name: str) -> bool:
@@ -99,7 +103,7 @@ def discover(source: Path, workdir: Path, keep: Callable[[str], bool] = lambda s
     Archives are extracted under ``workdir`` (created if needed; its ``class/`` and
     ``students/<slug>/`` sub-folders are replaced). Raises :class:`IntakeError` when the class
     itself is unusable; a student's own trouble is their :attr:`Submission.problem`."""
-    root = _class_root(Path(source), Path(workdir))
+    root, renamed = _class_root(Path(source), Path(workdir))
     entries = _entries(root)
     if not entries:
         raise IntakeError(_empty_class_message(root))
@@ -107,30 +111,32 @@ def discover(source: Path, workdir: Path, keep: Callable[[str], bool] = lambda s
                                 [str(p) for p in e.sources]))  # "alice" keeps "alice" before "Alice" does
     slugs = _unique_slugs([_base_slug(e) for e in entries])
     students = Path(workdir) / "students"
-    return sorted((_resolve(e, s, students / s) for e, s in zip(entries, slugs) if keep(s)), key=lambda s: s.slug)
+    return sorted((_resolve(e, s, students / s, renamed) for e, s in zip(entries, slugs) if keep(s)),
+                  key=lambda s: s.slug)
 
 
-def _class_root(source: Path, workdir: Path) -> Path:
-    """The folder whose entries are the students: ``source``, or where its zip was extracted."""
+def _class_root(source: Path, workdir: Path) -> tuple[Path, list[Path]]:
+    """The folder whose entries are the students: ``source``, or where its zip was extracted; and the files
+    of that zip renamed because their names were not UTF-8."""
     if not source.exists():
         raise IntakeError(f"no such file or folder: {source}")
     if source.is_dir():
         _check_workdir(source, workdir)
-        return source
+        return source, []
     if source.suffix.lower() != ".zip":
         raise IntakeError(f"{source} is neither a folder nor a .zip file")
     dest = workdir / "class"
     if dest.exists():
         shutil.rmtree(dest)
     try:
-        _extract(source, dest, _Budget(MAX_CLASS_BYTES, MAX_CLASS_MEMBERS))
+        _, renamed = _extract(source, dest, _Budget(MAX_CLASS_BYTES, MAX_CLASS_MEMBERS))
     except _ArchiveProblem as e:
         raise IntakeError(f"cannot open the class archive {source}: {e}") from None
     children = [p for p in dest.iterdir() if not _ignored(p.name)]
     if len(children) == 1 and children[0].is_dir() and not MOODLE.fullmatch(children[0].name) \
             and not any(p.name.lower() == "tp1.py" for p in children[0].iterdir()):
-        return children[0]  # a single folder wrapping the whole class
-    return dest
+        return children[0], renamed  # a single folder wrapping the whole class
+    return dest, renamed
 
 
 def _check_workdir(source: Path, workdir: Path) -> None:
@@ -141,18 +147,25 @@ def _check_workdir(source: Path, workdir: Path) -> None:
 
 
 def _entries(root: Path) -> list[_Entry]:
-    """The students of the class folder ``root``: sub-folders and zips, Moodle folders merged by id."""
-    groups: dict[str, tuple[str, str | None, list[Path]]] = {}
+    """The students of the class folder ``root``: sub-folders and zips, Moodle folders merged by id.
+
+    A name that is not UTF-8 (a folder made by a tool writing Latin-1) is read as Windows-1252 for the
+    student's name, with a note; the folder keeps its name on disk."""
+    groups: dict[str, tuple[str, str | None, list[Path], list[str]]] = {}
     for path in sorted(root.iterdir()):
         is_zip = path.is_file() and path.suffix.lower() == ".zip"
         if _ignored(path.name) or path.is_symlink() or not (is_zip or path.is_dir()):
             continue
-        name = unicodedata.normalize("NFC", path.stem if is_zip else path.name)
+        display, utf8 = os_name(path.stem if is_zip else path.name)
+        name = unicodedata.normalize("NFC", display)
         match = MOODLE.fullmatch(name)
         student, lms_id = (match["name"].strip(), match["id"]) if match else (name, None)
         key = f"moodle:{lms_id}" if lms_id else f"name:{student}"
-        groups.setdefault(key, (student, lms_id, []))[2].append(path)
-    return [_Entry(student, lms_id, tuple(paths)) for student, lms_id, paths in groups.values()]
+        group = groups.setdefault(key, (student, lms_id, [], []))
+        group[2].append(path)
+        if not utf8:
+            group[3].append(f"the name '{display}' was not valid UTF-8: read as Windows-1252")
+    return [_Entry(student, lms_id, tuple(paths), tuple(notes)) for student, lms_id, paths, notes in groups.values()]
 
 
 def _empty_class_message(root: Path) -> str:
@@ -185,13 +198,19 @@ def _unique_slugs(bases: list[str]) -> list[str]:
     return slugs
 
 
-def _resolve(entry: _Entry, slug: str, work: Path) -> Submission:
-    """The student's folder to grade, extracting their zips into ``work`` when their folders hold no tp1.py."""
+def _resolve(entry: _Entry, slug: str, work: Path, class_renamed: Sequence[Path] = ()) -> Submission:
+    """The student's folder to grade, extracting their zips into ``work`` when their folders hold no tp1.py.
+    ``class_renamed``: files of the class zip renamed on extraction (those of this student get a note)."""
     if work.exists():
         shutil.rmtree(work)
     folders = [(p, "") for p in entry.sources if p.is_dir()]
-    notes = [f"merged {len(entry.sources)} entries: {', '.join(p.name for p in entry.sources)}"] \
+    notes = list(entry.notes)
+    notes += [f"merged {len(entry.sources)} entries: {', '.join(p.name for p in entry.sources)}"] \
         if len(entry.sources) > 1 else []
+    for source in entry.sources:
+        mine = [p for p in class_renamed if p == source or p.is_relative_to(source)]
+        if mine:
+            notes.append(_renamed_note(mine, source.parent, "the class zip"))
     problems: list[str] = []
     found = _locate_first(folders, problems)
     if found is None:
@@ -241,22 +260,26 @@ def _extract_all(entry: _Entry, work: Path, problems: list[str], notes: list[str
     for i, archive in enumerate(zips, 1):
         dest = work / "zips" / f"{i}-{re.sub(r'[^A-Za-z0-9._-]+', '-', archive.stem).strip('.') or 'zip'}"
         try:
-            skipped = _extract(archive, dest, budget)
+            skipped, renamed = _extract(archive, dest, budget)
         except _ArchiveProblem as e:
             problems.append(str(e))
             continue
         if skipped:
             notes.append(f"skipped {skipped} unsafe member(s) of the zip '{archive.name}' "
                          "(absolute path, '..' or symbolic link)")
+        if renamed:
+            notes.append(_renamed_note(renamed, dest, f"the zip '{archive.name}'"))
         extracted.append((dest, f"{archive.name}/"))
     return extracted
 
 
-def _extract(archive: Path, dest: Path, budget: _Budget) -> int:
-    """Extract ``archive`` into ``dest`` within ``budget``, skipping unsafe members; how many were skipped."""
+def _extract(archive: Path, dest: Path, budget: _Budget) -> tuple[int, list[Path]]:
+    """Extract ``archive`` into ``dest`` within ``budget``, skipping unsafe members: how many were skipped,
+    and where the members renamed because their names were not UTF-8 (:mod:`.zipnames`) went."""
     label = f"the zip '{archive.name}'"
     try:
-        with zipfile.ZipFile(archive) as zf:
+        zf, renamed = open_zip(archive)
+        with zf:
             infos = zf.infolist()
             budget.members_used += len(infos)
             if budget.members_used > budget.max_members:
@@ -269,15 +292,29 @@ def _extract(archive: Path, dest: Path, budget: _Budget) -> int:
             for info, target in targets:
                 if target is not None and not info.is_dir():  # folders are made for the files they hold
                     _write_member(zf, info, target, dest.resolve(), budget, label)
-            return sum(t is None and not i.filename.startswith("__MACOSX/") for i, t in targets)
-    except (zipfile.BadZipFile, zlib.error, EOFError) as e:
-        raise _ArchiveProblem(f"{label} is corrupt") from e
+            skipped = sum(t is None and not i.filename.startswith("__MACOSX/") for i, t in targets)
+            return skipped, [t for i, t in targets if t is not None and i.filename in renamed]
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, struct.error) as e:  # ValueError: a name
+        raise _ArchiveProblem(f"{label} is corrupt") from e  # in a local header not as the directory says
     except NotImplementedError as e:
         raise _ArchiveProblem(f"{label} uses a compression method the grader cannot read") from e
     except RuntimeError as e:  # zipfile's "File ... is encrypted, password required"
         raise _ArchiveProblem(f"{label} is password-protected") from e
     except OSError as e:
         raise _ArchiveProblem(f"{label} cannot be read ({e.strerror or e})") from e
+    except _ArchiveProblem:
+        raise
+    except Exception as e:  # a hostile archive may trip zipfile anywhere: one student's problem, never the class's
+        raise _ArchiveProblem(f"{label} cannot be read ({type(e).__name__}: {e})") from e
+
+
+def _renamed_note(paths: list[Path], base: Path, where: str) -> str:
+    """What intake did to the members of ``where`` whose names said UTF-8 but were not (paths under ``base``)."""
+    names = [p.relative_to(base).as_posix() for p in paths]
+    more = len(names) - MAX_LISTED_FILES
+    listed = ", ".join(names[:MAX_LISTED_FILES]) + (f", and {more} more" if more > 0 else "")
+    return (f"renamed {len(names)} file(s) of {where} whose names are not valid UTF-8 although the zip says "
+            f"they are (read as Windows-1252): {listed}")
 
 
 def _too_large(label: str, budget: _Budget) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zlib
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -63,6 +63,8 @@ def grade_one(submission: Submission, config: GradingConfig, out_dir: Path, laun
                                launcher=launcher)
             except NotASubmission as exc:
                 report = not_a_submission_report(submission.path, exc.msg, config, name=submission.student)
+        if submission.notes:  # what intake did (a merge, a rename...): the teacher reads it with the report
+            report = replace(report, warnings=report.warnings + tuple(f"intake: {n}" for n in submission.notes))
         json_report.write(report, path)
     except Exception as exc:  # a bug of the grader on this submission: record it, go on with the class
         return Graded(submission, None, None, f"internal error of the grader: {type(exc).__name__}: {exc}")

@@ -66,6 +66,7 @@ MESSAGES = {
     "error.crashed": "the student process crashed: {reason}",
     "error.crashed_importing": "the student process crashed: {reason} while importing {file} "
                                "(an exit or a crash at import time)",
+    "error.protocol": "the student process sent a reply the grader refuses: {reason}",
     "error.internal": "internal error of the grader in this check: {type}: {text}",
     "warning.stub": "{module} is not installed here: replaced by an inert stand-in (its calls do nothing)",
     # load

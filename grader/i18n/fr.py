@@ -69,6 +69,7 @@ MESSAGES = {
     "error.crashed": "le processus de l'étudiant s'est arrêté brutalement : {reason}",
     "error.crashed_importing": "le processus de l'étudiant s'est arrêté brutalement : {reason} pendant l'import "
                                "de {file} (un exit ou un plantage à l'import)",
+    "error.protocol": "le processus de l'étudiant a envoyé une réponse que le correcteur refuse : {reason}",
     "error.internal": "erreur interne du correcteur dans cette vérification : {type} : {text}",
     "warning.stub": "{module} n'est pas installé ici : remplacé par un module inerte (ses appels ne font rien)",
     # load

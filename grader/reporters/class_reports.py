@@ -23,6 +23,7 @@ from grader.classmode.summary import ClassSummary, StudentRow
 from grader.i18n import Msg, render as tr, status_word
 from grader.model import Status
 from grader.reporters.common import atomic_write
+from grader.text import csv_cell, storable_data, visible
 
 # status -> (mark, ASCII mark for consoles that cannot print the first, style)
 MARKS = {
@@ -47,21 +48,30 @@ def write_gradebook_csv(summary: ClassSummary, path: Path) -> None:
     UTF-8 with a byte-order mark (so a spreadsheet opened by double-click shows accents right;
     read it back with ``encoding="utf-8-sig"``), comma-separated, quoted by the csv module. A
     student the grader could not grade has an empty score (not a zero) and empty statuses.
+
+    Text cells are student-controlled (names come from folder and zip names): control characters
+    are shown as escapes (a terminal `cat` of the file acts on none), and a cell starting with
+    ``=``, ``+``, ``-`` or ``@`` gets a leading ``'`` so a spreadsheet does not run it as a formula.
     """
     ids = summary.check_ids
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["student", "score", "max_score", *ids, "report"])
+    writer.writerow(["student", "score", "max_score", *(_text_cell(cid) for cid in ids), "report"])
     for row in summary.students:
         score = _number(row.score) if row.graded else ""
-        writer.writerow([row.student, score, _number(row.max_score),
-                         *(row.statuses.get(cid, "") for cid in ids), row.report or ""])
+        writer.writerow([_text_cell(row.student), score, _number(row.max_score),
+                         *(_text_cell(row.statuses.get(cid, "")) for cid in ids), _text_cell(row.report or "")])
     atomic_write(Path(path), out.getvalue(), encoding="utf-8-sig")
 
 
+def _text_cell(text: str) -> str:
+    return csv_cell(visible(text, multiline=False))
+
+
 def write_summary_json(summary: ClassSummary, path: Path) -> None:
-    """``summary.to_dict()`` as strict JSON (no NaN/Infinity), written atomically."""
-    text = json.dumps(summary.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """``summary.to_dict()`` as strict JSON (no NaN/Infinity) in strict UTF-8 (lone surrogates as their
+    escape), written atomically."""
+    text = json.dumps(storable_data(summary.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     atomic_write(Path(path), text)
 
 
@@ -104,7 +114,7 @@ def _students_table(summary: ClassSummary, console: Console, lang: str, unicode:
     for row in summary.students:
         marks = [_mark(row.statuses.get(cid), unicode) if row.graded or row.statuses else Text("")
                  for cid in ids]
-        name = Text(row.student)
+        name = Text(visible(row.student, multiline=False))
         if not row.graded:
             name.append(" " + tr(Msg("class.not_graded"), lang), style="red")
         table.add_row(name, _score(row, lang), *marks)
@@ -138,19 +148,20 @@ def _statistics(summary: ClassSummary, console: Console, lang: str, unicode: boo
                     other.append("  ")
                 other.append(f"{n} ")
                 other.append(status_word(status, lang), style=MARKS.get(status, NOT_RUN)[2])
-        stats.add_row(str(i), check.id, f"{passed}/{total} {check.pass_rate:4.0%}" if total else "-", other)
+        rate = f"{passed}/{total} {check.pass_rate:4.0%}" if total else "-"
+        stats.add_row(str(i), Text(visible(check.id, multiline=False)), rate, other)
     console.print(stats)
 
     failing = [(i, c) for i, c in enumerate(summary.checks, 1) if c.top_failures]
     if failing:
         console.print(Text(tr(Msg("class.top_failures"), lang), style="bold"))
         for i, check in failing:
-            console.print(Text(f"{i:>3} {check.id}", style="bold"))
+            console.print(Text(f"{i:>3} {visible(check.id, multiline=False)}", style="bold"))
             grid = Table.grid(padding=(0, 1))
             grid.add_column(justify="right", no_wrap=True, min_width=6)
             grid.add_column(overflow="fold")
             for text, n in check.top_failures:
-                grid.add_row(f"{n}×" if unicode else f"{n}x", text)
+                grid.add_row(f"{n}×" if unicode else f"{n}x", Text(visible(text)))
             console.print(grid)
 
     problems = [row for row in summary.students if row.problem]
@@ -160,5 +171,6 @@ def _statistics(summary: ClassSummary, console: Console, lang: str, unicode: boo
         grid.add_column(no_wrap=True, style="bold")
         grid.add_column(overflow="fold")
         for row in problems:
-            grid.add_row(f"  {row.student}:", Text(row.problem or "", style="red" if not row.graded else ""))
+            grid.add_row(Text(f"  {visible(row.student, multiline=False)}:"),
+                         Text(visible(row.problem or ""), style="red" if not row.graded else ""))
         console.print(grid)

@@ -9,18 +9,22 @@ import tempfile
 from pathlib import Path
 
 from grader.model import CheckResult, Status, SubmissionReport
+from grader.text import visible
 
-# XML 1.0 forbids most control characters, even escaped; student text (messages, tracebacks) may hold them.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# XML 1.0 forbids these noncharacters (control characters are shown as escapes by grader.text.visible).
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")
 
 
 def atomic_write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` through a temporary file renamed over it, creating the folder."""
+    """Write ``text`` to ``path`` through a temporary file renamed over it, creating the folder.
+
+    Renderers make student text storable themselves; should a lone surrogate still reach this point, it
+    is written as its escape (``\\udcff``) rather than losing the report."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+        with os.fdopen(fd, "w", encoding=encoding, errors="backslashreplace", newline="") as fh:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException:
@@ -31,8 +35,10 @@ def atomic_write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def clean_text(text: str) -> str:
-    """``text`` without the control characters XML cannot carry (tabs and newlines stay)."""
-    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", str(text))
+    """``text`` safe for XML, Markdown and Gradescope's pages: control characters (XML cannot carry
+    most of them), bidi overrides and lone surrogates shown as escapes (``\\x1b``, ``\\udcff``;
+    tabs and newlines stay), XML's noncharacters U+FFFE and U+FFFF as U+FFFD."""
+    return _NONCHARACTERS.sub("\N{REPLACEMENT CHARACTER}", visible(text))
 
 
 def check_text(check: CheckResult) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 
 from grader.model import Status, SubmissionReport, Visibility
 from grader.reporters.common import check_text, clean_text, count_line, points
+from grader.text import storable_data
 
 HIDDEN_AS = ("after_published", "hidden", "after_due_date")
 
@@ -35,7 +36,7 @@ def to_dict(report: SubmissionReport, hidden_as: str = "after_published") -> dic
         if check.status not in (Status.PASSED, Status.FAILED):
             output = f"[{check.status.value}] {output}"
         tests.append({
-            "name": f"{check.id}: {check.name}",
+            "name": clean_text(f"{check.id}: {check.name}"),
             "number": str(number),
             "score": check.score,
             "max_score": check.max_score,
@@ -55,10 +56,10 @@ def to_dict(report: SubmissionReport, hidden_as: str = "after_published") -> dic
         "output": clean_text("\n".join(lines)),
         "visibility": "visible",
         "stdout_visibility": "hidden",
-        "extra_data": {"grader_version": report.grader_version, "submission": report.submission.name},
+        "extra_data": {"grader_version": report.grader_version, "submission": clean_text(report.submission.name)},
         "tests": tests,
     }
 
 
 def dumps(report: SubmissionReport, hidden_as: str = "after_published") -> str:
-    return json.dumps(to_dict(report, hidden_as), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(storable_data(to_dict(report, hidden_as)), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -4,18 +4,26 @@ Same content as the terminal report (header, checks with status, points, time, m
 total) plus, for each training check, the student's train and test loss curves next to the
 reference run's (:mod:`grader.data.reference_curves`, computed by the caller and passed in), on one
 log scale, with the thresholds drawn. Everything that comes from the report is escaped (messages
-hold student text); a Content-Security-Policy forbids any fetch.
+hold student text), its control characters, bidi overrides and lone surrogates shown as escapes
+(:func:`grader.text.visible`); a Content-Security-Policy forbids any fetch.
 """
 
 from __future__ import annotations
 
 import math
-from html import escape
+import html
 from typing import Any, Mapping
 
 from grader.model import CheckResult, Status, SubmissionReport, Visibility
 from grader.reporters import svg_chart
 from grader.reporters.common import count_line, points
+from grader.text import visible
+
+
+def escape(text: str) -> str:
+    """HTML text (or attribute value) showing exactly the characters of ``text``."""
+    return html.escape(visible(text))
+
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 CSS = """

@@ -9,6 +9,7 @@ from typing import Any
 
 from grader.model import CheckResult, SubmissionReport
 from grader.reporters.common import atomic_write
+from grader.text import storable_data
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "report.schema.json"
 
@@ -59,7 +60,9 @@ def to_dict(report: SubmissionReport) -> dict[str, Any]:
 
 
 def dumps(report: SubmissionReport) -> str:
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """Strict JSON in strict UTF-8, whatever strings the report holds: a lone surrogate (a file name that
+    is not UTF-8, an exception message) is written as its escape, the text ``\\udcff``."""
+    return json.dumps(storable_data(to_dict(report)), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def write(report: SubmissionReport, path: Path) -> None:

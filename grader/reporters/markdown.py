@@ -1,8 +1,9 @@
 """A Markdown summary, e.g. for ``$GITHUB_STEP_SUMMARY`` (GitHub-flavoured Markdown tables).
 
-Student text (messages, hints, names) is escaped: ``<``, ``>`` and ``&`` become entities (GitHub
-renders inline HTML), ``|`` is escaped so a message cannot break the table, newlines become
-``<br>``, and backticks are dropped from text put in code spans.
+Student text (messages, hints, names) is escaped: control characters, bidi overrides and lone
+surrogates are shown as escapes (:func:`~grader.reporters.common.clean_text`), ``<``, ``>`` and
+``&`` become entities (GitHub renders inline HTML), ``|`` is escaped so a message cannot break the
+table, newlines become ``<br>``, and backticks are dropped from text put in code spans.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 Status words are always printed (not only colours), so the report reads the
 same when piped, in CI logs and with ``NO_COLOR`` set (Rich honours it).
+
+Every text that comes from the report goes through :func:`grader.text.visible` and into a Rich
+``Text`` (never into markup): a student's message, hint, warning, name or file name cannot move
+the cursor, clear the screen, write the clipboard or print a fake score line.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from rich.text import Text
 from grader.i18n import Join, Msg, render as tr, status_word
 from grader.model import CheckResult, Status, SubmissionReport, Visibility
 from grader.reporters.common import counts as counts_of
+from grader.text import visible
 
 STYLES = {
     Status.PASSED: "bold green",
@@ -46,7 +51,7 @@ def status_text(status: Status, lang: str = "en") -> Text:
 
 
 def _message(check: CheckResult, lang: str) -> Text:
-    text = Text(check.message)
+    text = Text(visible(check.message))
     curve = check.details.get("train_losses") or check.details.get("losses")
     if isinstance(curve, list):
         line = sparkline(curve)
@@ -57,7 +62,7 @@ def _message(check: CheckResult, lang: str) -> Text:
 
 def _check_id(check: CheckResult, lang: str) -> Text:
     """The id; a hidden check (teacher mode) says so on a second line, so the column keeps its width."""
-    text = Text(check.id)
+    text = Text(visible(check.id, multiline=False))
     if check.visibility is Visibility.HIDDEN:
         text.append("\n" + tr(Msg("terminal.hidden"), lang), style="dim italic")
     return text
@@ -66,24 +71,25 @@ def _check_id(check: CheckResult, lang: str) -> Text:
 def _header(report: SubmissionReport, console: Console, lang: str) -> None:
     env: dict[str, Any] = dict(report.environment)
     header = Text()
-    header.append(tr(Msg("terminal.submission", name=report.submission.name), lang), style="bold")
-    header.append(f"  ({report.submission.path})\n")
-    header.append(f"grader {report.grader_version} · torch {env.get('torch', '?')} · "
-                  f"python {env.get('python', '?')} · sandbox {env.get('sandbox', '?')}\n")
+    header.append(visible(tr(Msg("terminal.submission", name=report.submission.name), lang), multiline=False),
+                  style="bold")
+    header.append(visible(f"  ({report.submission.path})", multiline=False) + "\n")
+    header.append(visible(f"grader {report.grader_version} · torch {env.get('torch', '?')} · "
+                          f"python {env.get('python', '?')} · sandbox {env.get('sandbox', '?')}") + "\n")
     if env.get("data_source"):
         data = Msg("terminal.data", data=env["data_source"])
     elif env.get("data_problem"):
         data = Msg("terminal.data_none", problem=env["data_problem"])
     else:
         data = Msg("terminal.data_not_needed")
-    header.append(tr(data, lang))
+    header.append(visible(tr(data, lang)))
     if env.get("config_file"):
-        header.append("\n" + tr(Msg("terminal.config", path=env["config_file"]), lang))
+        header.append("\n" + visible(tr(Msg("terminal.config", path=env["config_file"]), lang)))
     console.print(header)
     if env.get("sandbox") == "none":
         console.print(Text(tr(Msg("terminal.no_sandbox"), lang), style="yellow"))
     for warning in report.warnings:
-        console.print(Text(tr(Msg("terminal.warning", text=warning), lang), style="yellow"))
+        console.print(Text(visible(tr(Msg("terminal.warning", text=warning), lang)), style="yellow"))
 
 
 def render(report: SubmissionReport, console: Console) -> None:
@@ -109,7 +115,7 @@ def render(report: SubmissionReport, console: Console) -> None:
         hints.add_column(no_wrap=True, style="bold")
         hints.add_column(overflow="fold")
         for hint, ids in by_hint.items():
-            hints.add_row("  " + "\n  ".join(ids), hint)
+            hints.add_row(Text("  " + "\n  ".join(visible(i, multiline=False) for i in ids)), Text(visible(hint)))
         console.print(Group(Text(tr(Msg("terminal.hints"), lang), style="bold"), hints))
         console.print()
     counts = counts_of(report)

@@ -52,3 +52,9 @@ class StudentCrash(StudentFailure):
         self.returncode = returncode
         self.output_tail = output_tail
         super().__init__(reason)
+
+
+class StudentProtocolError(StudentCrash):
+    """The student's process sent a reply the grader refuses: not JSON, nested too deep, too large, a
+    field of the wrong type, a number out of range. Its code can write any bytes to the reply pipe,
+    so every reply is parsed with limits and a bad one is the student's error, never the grader's."""

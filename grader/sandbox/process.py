@@ -7,6 +7,13 @@ requests/replies on two dedicated pipes. Every request has a deadline; when it
 passes, the whole process group is killed (and with it, under bwrap or
 unshare, the student's PID namespace). :class:`~grader.sandbox.isolation.Sandbox`
 wraps the command line in the chosen sandbox level.
+
+Replies are untrusted: the student's code can write any bytes to the reply pipe (its number is on
+the child's command line). A reply is parsed with limits (:func:`parse_reply`: at most
+``MAX_REPLY_BYTES``, JSON, an object, nesting within the parser's recursion limit) and its fields
+are read with their types checked and their lengths bounded; anything else is a
+:class:`~grader.sandbox.errors.StudentProtocolError` (the student's ``error``), after which the
+process is killed (its next reply could answer the wrong request).
 """
 
 from __future__ import annotations
@@ -20,12 +27,15 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from grader.sandbox.errors import StudentCrash, StudentError, StudentTimeout
+from grader.sandbox.errors import StudentCrash, StudentError, StudentProtocolError, StudentTimeout
 from grader.sandbox.isolation import Sandbox
+from grader.text import bounded
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
 MAX_REPLY_BYTES = 64 * 1024 * 1024
 OUTPUT_TAIL_BYTES = 2000
+# Bounds on the text fields of an error reply (the child itself cuts the message to 2000 characters).
+MAX_ERROR_TYPE, MAX_ERROR_MESSAGE, MAX_ERROR_WHERE, MAX_TRACEBACK_LINES, MAX_TRACEBACK_LINE = 200, 2000, 300, 10, 300
 
 THREAD_ENV = {
     "OMP_NUM_THREADS": "1",
@@ -62,7 +72,7 @@ class StudentProcess:
         self.pid: int | None = None
         self._resp_fd: int | None = None
         self._req_file = None
-        self._buffer = b""
+        self._buffer = bytearray()
         self.last_event: dict[str, Any] | None = None
         self.stdout_path = workdir / "student-stdout.txt"
         self.stderr_path = workdir / "student-stderr.txt"
@@ -89,7 +99,7 @@ class StudentProcess:
         os.close(resp_w)
         self._req_file = os.fdopen(req_w, "w", encoding="utf-8")
         self._resp_fd = resp_r
-        self._buffer = b""
+        self._buffer = bytearray()
 
     def _start_warm(self, req_r: int, resp_w: int, out, err) -> int | None:
         from grader.sandbox.launcher import LauncherError
@@ -177,13 +187,15 @@ class StudentProcess:
                 continue
             if message.get("ok") is True:
                 return message.get("result")
-            error = message.get("error") if isinstance(message.get("error"), dict) else {}
-            raise StudentError(str(error.get("type", "Error")), str(error.get("message", "")),
-                               error.get("where") if isinstance(error.get("where"), str) else None,
-                               [str(x) for x in error.get("traceback", [])][:10], call=doing)
+            raise error_from(message.get("error"), doing)
 
     def _read_message(self, deadline: float, timeout_s: float, doing: str | None) -> dict:
-        while b"\n" not in self._buffer:
+        scanned = 0  # the buffer before this holds no newline: each byte is searched once
+        while (end := self._buffer.find(b"\n", scanned)) < 0:
+            scanned = len(self._buffer)
+            if scanned > MAX_REPLY_BYTES:
+                self.kill()
+                raise StudentProtocolError(f"a reply larger than {MAX_REPLY_BYTES // 2**20} MB")
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.kill()
@@ -195,19 +207,13 @@ class StudentProcess:
             if not chunk:
                 raise self._crash("the student process ended")
             self._buffer += chunk
-            if len(self._buffer) > MAX_REPLY_BYTES:
-                self.kill()
-                raise StudentCrash(f"the student process sent a reply larger than {MAX_REPLY_BYTES} bytes")
-        line, _, self._buffer = self._buffer.partition(b"\n")
+        line = bytes(self._buffer[:end])
+        del self._buffer[:end + 1]
         try:
-            message = json.loads(line)
-        except (UnicodeDecodeError, ValueError):
+            return parse_reply(line)
+        except StudentProtocolError:
             self.kill()
-            raise StudentCrash("the student process sent a malformed reply") from None
-        if not isinstance(message, dict):
-            self.kill()
-            raise StudentCrash("the student process sent a malformed reply")
-        return message
+            raise
 
     def _crash(self, what: str) -> StudentCrash:
         returncode = None
@@ -243,3 +249,31 @@ class StudentProcess:
             except OSError:
                 continue
         return "\n".join(p.strip() for p in parts if p.strip())
+
+
+def parse_reply(line: bytes) -> dict:
+    """One reply line as a JSON object, or :class:`StudentProtocolError` saying what is wrong with it.
+
+    ``json.loads`` bounds what it builds: nesting deeper than the interpreter's recursion limit
+    raises ``RecursionError`` (caught here), an integer of more than 4300 digits ``ValueError``.
+    """
+    try:
+        message = json.loads(line)
+    except RecursionError:
+        raise StudentProtocolError("a reply nested too deeply") from None
+    except ValueError:  # not UTF-8, not JSON, an integer too long to convert
+        raise StudentProtocolError("a reply that is not JSON") from None
+    if not isinstance(message, dict):
+        raise StudentProtocolError("a reply that is not a JSON object")
+    return message
+
+
+def error_from(error: Any, doing: str | None) -> StudentError:
+    """The student's exception as the child reported it, every field type-checked and bounded."""
+    error = error if isinstance(error, dict) else {}
+    lines = error.get("traceback") if isinstance(error.get("traceback"), list) else []
+    return StudentError(bounded(error.get("type"), MAX_ERROR_TYPE, "Error") or "Error",
+                        bounded(error.get("message"), MAX_ERROR_MESSAGE),
+                        bounded(error.get("where"), MAX_ERROR_WHERE) or None,
+                        [bounded(x, MAX_TRACEBACK_LINE) for x in lines[:MAX_TRACEBACK_LINES] if isinstance(x, str)],
+                        call=doing)

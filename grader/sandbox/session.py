@@ -3,10 +3,15 @@
 The submission folder is never modified: the student process works in a
 temporary copy, and a separate work folder (outside that copy) holds the data
 the grader hands over as ``.npy`` files and the captured output.
+
+The reply to the ``load`` request is read like every reply, as hostile data
+(:func:`parse_load_reply`): a malformed one is the student's protocol error,
+reported by the ``load`` check, never a crash of the grader.
 """
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -15,12 +20,16 @@ from typing import Any, Mapping
 
 from grader.handin import Copied, copy_handin
 from grader.sandbox import isolation
-from grader.sandbox.errors import StudentCrash, StudentFailure
+from grader.sandbox.errors import StudentCrash, StudentFailure, StudentProtocolError
 from grader.sandbox.isolation import Sandbox
-from grader.sandbox.process import StudentProcess
+from grader.sandbox.process import MAX_ERROR_MESSAGE, MAX_ERROR_TYPE, MAX_ERROR_WHERE, MAX_TRACEBACK_LINE, \
+    MAX_TRACEBACK_LINES, StudentProcess
+from grader.text import bounded
 
 # Files a submission is made of, in the order they are imported.
 MODULES = ("tp1", "tp1_descente", "tp1_autograd")
+MAX_NAME, MAX_KIND, MAX_WARNING, MAX_WARNINGS = 200, 100, 500, 50
+MAX_NAMES = 20_000  # top-level names kept per module (``from torch import *`` defines ~1,500)
 
 
 @dataclass(frozen=True)
@@ -123,28 +132,30 @@ class StudentSession:
                     reply = {}
                     break
                 self._start_and_send_load()
-        self.load_info = LoadInfo(self._modules_from(reply.get("modules", {})),
-                                  tuple(str(w) for w in reply.get("warnings", [])))
+        try:
+            entries, warnings = parse_load_reply(reply)
+        except StudentProtocolError as exc:  # blamed on the first file: nothing it said can be believed
+            self.process.kill()
+            self.failures[self.loadable[0] if self.loadable else MODULES[0]] = StudentProtocolError(
+                exc.reason, None, self.process.output_tail())
+            entries, warnings = {}, ()
+        self.load_info = LoadInfo(self._modules_from(entries), warnings)
         return self.load_info
 
-    def _modules_from(self, raw: Mapping[str, Any]) -> dict[str, ModuleLoad]:
+    def _modules_from(self, entries: Mapping[str, Mapping[str, Any]]) -> dict[str, ModuleLoad]:
+        """One :class:`ModuleLoad` per lab file, from the entries :func:`parse_load_reply` checked."""
         modules = {}
         for name in MODULES:
-            entry = raw.get(name)
+            entry = entries.get(name)
             if name not in self.present:
                 modules[name] = ModuleLoad(name, present=False, ok=False)
             elif name in self.failures:
                 modules[name] = ModuleLoad(name, present=True, ok=False, failure=self.failures[name])
-            elif not isinstance(entry, dict):
+            elif entry is None:
                 modules[name] = ModuleLoad(name, present=True, ok=False)
             else:
-                names = entry.get("names") if isinstance(entry.get("names"), dict) else {}
-                modules[name] = ModuleLoad(
-                    name, present=True, ok=entry.get("ok") is True,
-                    names={str(k): str(v) for k, v in names.items()},
-                    error=entry.get("error") if isinstance(entry.get("error"), dict) else None,
-                    duration_s=float(entry.get("duration_s", 0.0)),
-                )
+                modules[name] = ModuleLoad(name, present=True, ok=entry["ok"], names=entry["names"],
+                                           error=entry["error"], duration_s=entry["duration_s"])
         return modules
 
     def ensure_running(self) -> None:
@@ -164,3 +175,52 @@ class StudentSession:
 
     def output_tail(self) -> str:
         return self.process.output_tail() if self.process else ""
+
+
+def parse_load_reply(reply: Any) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
+    """The reply to ``load`` (``{"modules": {name: entry}, "warnings": [...]}``) checked field by field:
+    ``(entries of the lab files, warnings)``, every string bounded; :class:`StudentProtocolError` when a
+    field has the wrong type. Names longer than ``MAX_NAME`` are left out (no required name is), and names past
+    the first ``MAX_NAMES`` (the ``load`` check compares each required name with every name found)."""
+    if not isinstance(reply, dict):
+        raise StudentProtocolError("a reply to the load request that is not an object")
+    raw, warnings = reply.get("modules", {}), reply.get("warnings", [])
+    if not isinstance(raw, dict) or not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+        raise StudentProtocolError("a reply to the load request whose modules or warnings have the wrong type")
+    entries = {}
+    for module in MODULES:
+        entry = raw.get(module)
+        if entry is None:
+            continue
+        if not _valid_entry(entry):
+            raise StudentProtocolError(f"a reply to the load request whose entry for {module}.py has the wrong type")
+        duration = entry.get("duration_s", 0.0)
+        entries[module] = {
+            "ok": entry["ok"],
+            "names": dict(itertools.islice(((k, bounded(v, MAX_KIND)) for k, v in entry.get("names", {}).items()
+                                            if len(k) <= MAX_NAME), MAX_NAMES)),
+            "error": _error_record(entry.get("error")),
+            "duration_s": float(duration) if 0 <= duration < 1e9 else 0.0,  # also nan, inf, 10**400
+        }
+    return entries, tuple(bounded(w, MAX_WARNING) for w in warnings[:MAX_WARNINGS])
+
+
+def _valid_entry(entry: Any) -> bool:
+    """A module's entry as the child writes it: ``ok`` a bool, ``names`` {str: str}, ``error`` an object
+    or null, ``duration_s`` a number."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("ok"), bool):
+        return False
+    names, error = entry.get("names", {}), entry.get("error")
+    return (isinstance(names, dict) and all(isinstance(v, str) for v in names.values())
+            and (error is None or isinstance(error, dict)) and type(entry.get("duration_s", 0.0)) in (int, float))
+
+
+def _error_record(error: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The exception an import raised, as the child reported it, with bounded string fields only."""
+    if error is None:
+        return None
+    lines = error.get("traceback") if isinstance(error.get("traceback"), list) else []
+    return {"type": bounded(error.get("type"), MAX_ERROR_TYPE, "Error") or "Error",
+            "message": bounded(error.get("message"), MAX_ERROR_MESSAGE),
+            "where": bounded(error.get("where"), MAX_ERROR_WHERE) or None,
+            "traceback": [bounded(x, MAX_TRACEBACK_LINE) for x in lines[:MAX_TRACEBACK_LINES] if isinstance(x, str)]}

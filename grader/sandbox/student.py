@@ -6,6 +6,14 @@ rebuilt here as plain ``torch.Tensor`` objects from numbers (a tensor subclass
 or a lying ``__eq__`` cannot cross the boundary). Objects that must stay in
 the student process (a ``Context``, an autograd graph) are kept there and
 referred to by :class:`Handle`.
+
+Every reply is hostile until decoded: :func:`decode` accepts only the shapes
+the child writes, at most ``MAX_DEPTH`` levels deep, integers within int64,
+tensors whose dtype, shape and data agree (at most ``MAX_DIMS`` dimensions of
+at most ``MAX_DIM`` each), and raises
+:class:`~grader.sandbox.errors.StudentProtocolError` (the student's ``error``)
+for anything else; the process is then killed, as its next reply could answer
+the wrong request.
 """
 
 from __future__ import annotations
@@ -17,10 +25,16 @@ from typing import Any
 
 import torch
 
-from grader.sandbox.errors import StudentCrash, StudentTimeout
+from grader.sandbox.errors import StudentCrash, StudentProtocolError, StudentTimeout
 from grader.sandbox.session import StudentSession
+from grader.text import bounded
 
 DTYPES = {"float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool"}
+MAX_DEPTH = 32  # the child encodes at most 8 levels of containers; each may take two levels here
+MAX_DIMS = 32
+MAX_DIM = 2**31
+INT_RANGE = (-(2**63), 2**63 - 1)  # what torch (and a float64 comparison) can take
+MAX_HANDLE = 2**62
 
 
 @dataclass(frozen=True)
@@ -63,41 +77,51 @@ def encode(value: Any) -> Any:
     return value
 
 
-def decode(value: Any) -> Any:
+def decode(value: Any, depth: int = 0) -> Any:
     """Rebuild a reply strictly; anything malformed is the student process's fault."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not INT_RANGE[0] <= value <= INT_RANGE[1]:
+            raise StudentProtocolError(f"an integer out of range (about {int(value.bit_length() * 0.30103) + 1} "
+                                       "digits; at most 19 fit in 64 bits)")
         return value
+    if value is None or isinstance(value, (bool, float, str)):
+        return value
+    if depth >= MAX_DEPTH:
+        raise StudentProtocolError(f"a value nested more than {MAX_DEPTH} levels deep")
     if isinstance(value, list):
-        return [decode(v) for v in value]
+        return [decode(v, depth + 1) for v in value]
     if not isinstance(value, dict) or len(value) != 1:
-        raise StudentCrash("the student process sent a malformed value")
+        raise StudentProtocolError("a value of no known kind")
     (kind, body), = value.items()
     if kind == "__tensor__":
         return _decode_tensor(body)
     if kind == "__seq__" and isinstance(body, dict) and isinstance(body.get("items"), list):
-        items = [decode(v) for v in body["items"]]
+        items = [decode(v, depth + 1) for v in body["items"]]
         return tuple(items) if body.get("kind") == "tuple" else items
     if kind == "__dict__" and isinstance(body, dict):
-        return {str(k): decode(v) for k, v in body.items()}
+        return {k: decode(v, depth + 1) for k, v in body.items()}  # JSON keys are strings
     if kind == "__object__" and isinstance(body, dict):
-        return Opaque(str(body.get("type", "?")), str(body.get("repr", ""))[:200])
-    raise StudentCrash("the student process sent a malformed value")
+        return Opaque(bounded(body.get("type"), 100, "?"), bounded(body.get("repr"), 200))
+    raise StudentProtocolError(f"a value of unknown kind {bounded(kind, 40)!r}")
 
 
 def _decode_tensor(body: Any) -> torch.Tensor | Opaque:
     if not isinstance(body, dict) or body.get("dtype") not in DTYPES or not isinstance(body.get("shape"), list):
-        raise StudentCrash("the student process sent a malformed tensor")
+        raise StudentProtocolError("a tensor without a known dtype and a shape")
     shape = body["shape"]
-    if not all(isinstance(n, int) and n >= 0 for n in shape):
-        raise StudentCrash("the student process sent a malformed tensor shape")
+    if len(shape) > MAX_DIMS or not all(type(n) is int and 0 <= n <= MAX_DIM for n in shape):
+        raise StudentProtocolError(f"a tensor shape that is not at most {MAX_DIMS} sizes from 0 to {MAX_DIM}")
     data = body.get("data")
     if data is None:
         return Opaque("Tensor", f"tensor of shape {tuple(shape)} (too large to transfer)")
-    if not isinstance(data, list) or len(data) != math.prod(shape) or \
-            not all(isinstance(x, (int, float, bool)) for x in data):
-        raise StudentCrash("the student process sent a malformed tensor")
-    dtype = getattr(torch, body["dtype"])
-    return torch.tensor(data, dtype=dtype).reshape(shape)
+    if not isinstance(data, list) or len(data) != math.prod(shape):
+        raise StudentProtocolError(f"a tensor whose data does not have the {math.prod(shape)} elements of its shape")
+    if not all(type(x) in (float, int, bool) for x in data):  # the exact types: no subclass from json hooks
+        raise StudentProtocolError("a tensor holding something other than numbers")
+    try:
+        return torch.tensor(data, dtype=getattr(torch, body["dtype"])).reshape(shape)
+    except (RuntimeError, ValueError, TypeError, OverflowError) as exc:  # e.g. 10**400, nan in an int64 tensor
+        raise StudentProtocolError(f"a tensor torch cannot build ({bounded(str(exc), 200)})") from None
 
 
 class Student:
@@ -108,7 +132,7 @@ class Student:
         self.limit_s = limit_s
         self.deadline = time.monotonic() + limit_s
 
-    def _request(self, op: str, payload: dict, doing: str) -> Any:
+    def _request(self, op: str, payload: dict, doing: str) -> dict[str, Any]:
         process = self._session.process
         if process is None or not process.alive:
             raise StudentCrash("the student process is not running")
@@ -116,37 +140,63 @@ class Student:
         if remaining <= 0:
             remaining = 0.0
         try:
-            return process.request(op, payload, remaining, doing=doing)
+            reply = process.request(op, payload, remaining, doing=doing)
         except StudentTimeout:  # name the check's own limit, not what was left of it
             raise StudentTimeout(self.limit_s, doing) from None
+        if not isinstance(reply, dict):
+            raise self._refuse(f"a reply to the {op} request that is not an object")
+        return reply
+
+    def _refuse(self, reason: str) -> StudentProtocolError:
+        """Kill the process (its next reply could answer the wrong request); the error to raise."""
+        process = self._session.process
+        if process is not None:
+            process.kill()
+        return StudentProtocolError(reason)
+
+    def _value(self, reply: dict[str, Any]) -> Any:
+        try:
+            return decode(reply.get("value"))
+        except StudentProtocolError as exc:
+            raise self._refuse(exc.reason) from None
+
+    def _handle(self, reply: dict[str, Any], description: str) -> Handle:
+        handle = reply.get("handle")
+        if type(handle) is not int or not 0 < handle <= MAX_HANDLE:
+            raise self._refuse("a reply without a valid handle")
+        return Handle(handle, description)
 
     def call(self, path: str, *args: Any, seed: int | None = None) -> Any:
         """Call ``module.attr...`` in the student process and return its value."""
         reply = self._request("call", {"fn": {"path": path}, "args": [encode(a) for a in args],
                                        "seed": seed}, doing=f"calling {_short(path)}")
-        return decode(reply.get("value") if isinstance(reply, dict) else None)
+        return self._value(reply)
 
     def call_keep(self, path: str, *args: Any, seed: int | None = None) -> tuple[Any, Handle]:
         """Like :meth:`call` but the result also stays in the student process as a handle."""
         reply = self._request("call", {"fn": {"path": path}, "args": [encode(a) for a in args], "seed": seed,
                                        "keep": True}, doing=f"calling {_short(path)}")
-        return decode(reply.get("value")), Handle(int(reply["handle"]), _short(path))
+        return self._value(reply), self._handle(reply, _short(path))
 
     def new(self, path: str, *args: Any) -> Handle:
         """Create an object (e.g. ``tp1.Context``) that stays in the student process."""
         reply = self._request("call", {"fn": {"path": path}, "args": [encode(a) for a in args],
                                        "keep": True, "encode": False}, doing=f"creating {_short(path)}()")
-        return Handle(int(reply["handle"]), _short(path))
+        return self._handle(reply, _short(path))
 
     def put(self, value: torch.Tensor) -> Handle:
         reply = self._request("put", {"value": encode(value)}, doing="sending a tensor")
-        return Handle(int(reply["handle"]), "tensor")
+        return self._handle(reply, "tensor")
 
     def grad(self, outputs: Handle, inputs: list[Handle], grad_outputs: torch.Tensor) -> list[Any]:
         """``torch.autograd.grad`` in the student process (the engine path of ``.apply``)."""
         reply = self._request("grad", {"outputs": encode(outputs), "inputs": [encode(h) for h in inputs],
                                        "grad_outputs": encode(grad_outputs)}, doing="running backward")
-        return decode(reply.get("value"))
+        grads = self._value(reply)
+        if not (isinstance(grads, list) and len(grads) == len(inputs)
+                and all(g is None or isinstance(g, torch.Tensor) for g in grads)):
+            raise self._refuse("a reply to the grad request that is not one gradient (or None) per input")
+        return grads
 
 
 def _short(path: str) -> str:
