@@ -264,7 +264,7 @@ def test_a_class_zip_whose_names_are_not_utf8_grades_everyone(tmp_path):
     assert summary["n_graded"] == 3
     for student, where, name in (("bob", "the class zip", "bob/notes_ÿ.py"), ("carol", "the zip 'carol.zip'",
                                                                                "notes_ÿ.py")):
-        warnings = json.loads((tmp_path / "out" / f"{student}.json").read_text(encoding="utf-8"))["warnings"]
+        warnings = json.loads((tmp_path / "out" / "students" / f"{student}.json").read_text(encoding="utf-8"))["warnings"]
         assert f"intake: renamed 1 file(s) of {where} whose names are not valid UTF-8 although the zip says they " \
                f"are (read as Windows-1252): {name}" in warnings
 
