@@ -8,22 +8,24 @@ one. Each level turns the student process's command line into a confined one:
     bubblewrap: new PID, network, IPC and UTS namespaces; a filesystem made of
     read-only ``/usr`` (and its ``/bin``/``/lib`` links), the Python
     installation, the grader's work folder (read-only) and the submission's
-    temporary copy (read-write); a private ``/tmp``; ``/proc`` of its own PID
-    namespace; no capabilities. The grader's package, its reference solution
-    and everything else on the machine are simply not there.
+    temporary copy (read-write); a private 1777 ``/tmp`` and ``/dev/shm``;
+    ``/proc`` of its own PID namespace; no capabilities.
 ``unshare``
-    util-linux ``unshare``: the same namespaces, plus a mount namespace in
-    which ``child.py`` hides the grader's installation under empty tmpfs
-    mounts before any student code runs. The rest of the filesystem stays
-    visible (with the permissions of the sandbox user).
+    util-linux ``unshare``: the same namespaces, and ``confine.py`` builds the
+    same whitelisted root itself (:func:`root_spec`, ``confine.build_root``)
+    before any student code runs. The grader's package, the original hand-in,
+    the other hand-ins, the ``--out`` folder and everything else on the
+    machine are simply not there.
 ``none``
-    a plain child process in its own session.
+    a plain child process in its own session: :func:`unprotected` lists what
+    it does not protect, and the report says so.
 
 At every level the grader, when it runs as root, runs the student's code
 under a dedicated unprivileged uid (one per concurrent submission, from
 :data:`UID_BASE`), because ``RLIMIT_NPROC`` is not enforced for root and a
-dedicated uid also keeps concurrent submissions out of each other's files.
-Resource limits (:class:`Limits`) are applied by ``child.py`` at every level.
+dedicated uid also keeps concurrent submissions out of each other's files
+(at ``none`` only when that uid can read the Python installation).
+Resource limits (:class:`Limits`) are applied by ``confine.py`` at every level.
 docs/security.md explains what each level defends and what it does not.
 """
 
@@ -41,15 +43,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
-LEVELS = ("bwrap", "unshare", "none")
+LEVELS = ("bwrap", "unshare", "none")  # strongest first
 UID_BASE = 64_000  # dedicated uids for student processes when the grader runs as root
 UID_SLOTS = 256
+PROBE_UID = UID_BASE - 1  # the uid the unshare level's probe runs Python under
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the ``grader`` package: never visible to students
+SYSTEM_TOPS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")  # links into /usr, or folders
+ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/passwd", "/etc/group")
+DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty")
+TMP_MB = 512  # size of the student's private /tmp and /dev/shm (tmpfs: memory)
+UNPROTECTED = ("files", "network", "processes", "root", "shared_uid")  # what unprotected() can name
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of one student process (``setrlimit`` in ``child.py``)."""
+    """Resource limits of one student process (``setrlimit`` in ``confine.py``)."""
 
     address_space_mb: int = 3072  # torch needs ~0.7 GiB of address space with one thread
     cpu_s: int = 600  # CPU seconds of one student process (a fresh process after each timeout/crash)
@@ -95,6 +103,11 @@ def requested_level(value: str | None = None) -> str:
     return level
 
 
+def at_least(level: str, required: str) -> bool:
+    """``level`` is as strong as ``required`` (bwrap > unshare > none)."""
+    return LEVELS.index(level) <= LEVELS.index(required)
+
+
 def choose_level(requested: str = "auto") -> tuple[str, str | None]:
     """The level to use and, when it is weaker than asked, why."""
     if requested == "none":
@@ -113,13 +126,21 @@ def choose_level(requested: str = "auto") -> tuple[str, str | None]:
 
 @functools.lru_cache(maxsize=None)
 def _probe(level: str) -> str | None:
-    """None when ``level`` can start a process on this machine, else a one-line reason."""
+    """None when ``level`` can confine a process on this machine, else a one-line reason.
+
+    ``unshare`` is probed with the real thing: ``confine.py`` builds the whitelisted root, drops to a
+    dedicated uid (grader as root) and starts this Python again in there."""
     tool = "bwrap" if level == "bwrap" else "unshare"
     if shutil.which(tool) is None:
         return f"{tool} is not installed" + (" (Debian: apt-get install bubblewrap)" if tool == "bwrap" else "")
-    argv = wrap(level, ["/bin/sh", "-c", "exit 0"], copy_dir=None, workdir=None, uid=None)
+    if level == "bwrap":
+        argv = wrap(level, ["/bin/sh", "-c", "exit 0"], copy_dir=None, workdir=None, uid=None)
+    else:
+        uid = str(PROBE_UID) if os.geteuid() == 0 else "-"
+        argv = wrap(level, [sys.executable, "-I", str(Path(__file__).with_name("confine.py")),
+                            json.dumps(root_spec(None, None)), uid], copy_dir=None, workdir=None, uid=None)
     try:
-        result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+        result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"{tool} could not start ({exc})"
     if result.returncode != 0:
@@ -154,11 +175,36 @@ def hidden_paths() -> tuple[str, ...]:
     return tuple(hide)
 
 
+def hidden_in_python_roots() -> list[str]:
+    """Hidden folders that the Python installation would show (e.g. a non-editable install of the grader
+    in site-packages): they get an empty tmpfs over them."""
+    return [p for p in hidden_paths() if any(p == r or p.startswith(r + os.sep) for r in python_roots())]
+
+
+def system_entries() -> tuple[list[str], list[list[str]]]:
+    """The system part of the student's root: read-only folders and files, and [link, target] symlinks."""
+    ro, links = ["/usr"], []
+    for top in SYSTEM_TOPS:
+        if os.path.islink(top):
+            links.append([top, os.readlink(top)])
+        elif os.path.isdir(top):
+            ro.append(top)
+    return ro + list(ETC_FILES), links
+
+
+def root_spec(copy_dir: Path | None, workdir: Path | None) -> dict:
+    """The whitelist ``confine.build_root`` makes the student's root of (``unshare`` level, class runs)."""
+    ro, links = system_entries()
+    ro += list(python_roots()) + ([str(workdir)] if workdir else [])
+    return {"ro": ro, "rw": [str(copy_dir)] if copy_dir else [], "symlinks": links, "devices": list(DEVICES),
+            "empty": hidden_in_python_roots(), "tmp_mb": TMP_MB}
+
+
 def wrap(level: str, argv: list[str], *, copy_dir: Path | None, workdir: Path | None,
          uid: int | None) -> list[str]:
     """The command line that runs ``argv`` at ``level``."""
     if level == "bwrap":
-        caps = ("CAP_SETUID", "CAP_SETGID") if uid is not None and os.geteuid() == 0 else ()
+        caps = () if os.geteuid() != 0 else ("CAP_SETPCAP",) + (("CAP_SETUID", "CAP_SETGID") if uid is not None else ())
         return _bwrap(rw=[copy_dir], ro=[workdir], caps=caps) + ["--"] + argv
     if level == "unshare":
         user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
@@ -179,6 +225,19 @@ def reachable_by_others(path: str) -> bool:
     return True
 
 
+def unprotected(level: str, uid: int | None) -> tuple[str, ...]:
+    """What the student's code is NOT protected from doing at ``level`` (keys of :data:`UNPROTECTED`):
+
+    ``files``: read and write whatever its uid can (other hand-ins, the original, ``--out``, the
+    grader's installation); ``network``; ``processes``: children that call setsid outlive the kill;
+    ``root``: it runs as root without capabilities (root's files are writable, no process limit);
+    ``shared_uid``: it runs under the grader's own uid (the process limit counts the grader's processes)."""
+    gaps = ["files", "network", "processes"] if level == "none" else []
+    if uid is None:
+        gaps.append("root" if os.geteuid() == 0 else "shared_uid")
+    return tuple(gaps)
+
+
 @dataclass(frozen=True)
 class Sandbox:
     """The confinement of one submission's student processes."""
@@ -193,12 +252,13 @@ class Sandbox:
         if self.uid is not None:
             argv += ["--drop-uid", str(self.uid)]
         if self.level == "unshare":
-            argv += [arg for path in hidden_paths() for arg in ("--hide", path)]
+            argv += ["--root", json.dumps(root_spec(copy_dir, workdir))]
         return wrap(self.level, argv, copy_dir=copy_dir, workdir=workdir, uid=self.uid)
 
     def describe(self) -> dict:
         return {"level": self.level, "uid": self.uid if self.uid is not None else os.geteuid(),
-                "dedicated_uid": self.uid is not None, "limits": self.limits.as_dict(), "note": self.note}
+                "dedicated_uid": self.uid is not None, "limits": self.limits.as_dict(), "note": self.note,
+                "unprotected": list(unprotected(self.level, self.uid))}
 
 
 def _choose(requested: str) -> tuple[str, str | None]:
@@ -211,14 +271,19 @@ def resolve_level(requested: str) -> str:
     return _choose(requested)[0]
 
 
+def level_and_reason(requested: str) -> tuple[str, str | None]:
+    """The level a run asking for ``requested`` gets here, and why it is weaker than asked (or None)."""
+    return _choose(requested)
+
+
 @contextmanager
 def sandbox_for(requested: str, limits: Limits) -> Iterator[Sandbox]:
     """The sandbox of one submission: the level (probed once per process) and, while it is graded, a
     dedicated uid where one works."""
     level, note = _choose(requested)
     uid = UIDS.acquire()
-    if uid is not None and level != "bwrap" and not all(reachable_by_others(r) for r in python_roots()):
-        UIDS.release(uid)  # an unprivileged uid could not even start this Python outside bwrap
+    if uid is not None and level == "none" and not all(reachable_by_others(r) for r in python_roots()):
+        UIDS.release(uid)  # an unprivileged uid could not even start this Python without a root of its own
         uid = None
         note = (note + "; " if note else "") + "student code runs as root: the Python installation is not " \
                                                "readable by an unprivileged user"
@@ -242,15 +307,14 @@ def _bwrap(rw: list[Path | None], ro: list[Path | None], *, new_pid: bool = True
         args += ["--unshare-pid"]
     if os.geteuid() != 0:
         args += ["--unshare-user"]
-    args += ["--ro-bind", "/usr", "/usr"]
-    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
-        if os.path.islink(top):
-            args += ["--symlink", os.readlink(top), top]
-        elif os.path.isdir(top):
-            args += ["--ro-bind", top, top]
-    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/passwd", "/etc/group"):
-        args += ["--ro-bind-try", etc, etc]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    system, links = system_entries()
+    for link, target in links:
+        args += ["--symlink", target, link]
+    for path in system:
+        args += ["--ro-bind-try", path, path]
+    size = str(TMP_MB * 1024 * 1024)
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm",
+             "--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
     # bwrap creates missing parent folders with mode 0700: make them traversable for the sandbox uid first
     bound = [*python_roots(), *ro_paths, *rw_paths]
     made: list[str] = []
@@ -261,9 +325,8 @@ def _bwrap(rw: list[Path | None], ro: list[Path | None], *, new_pid: bool = True
                 args += ["--perms", "0755", "--dir", str(parent)]
     for root in python_roots():
         args += ["--ro-bind", root, root]
-    for path in hidden_paths():
-        if any(path == r or path.startswith(r + os.sep) for r in python_roots()):
-            args += ["--tmpfs", path]  # e.g. a non-editable install of the grader in site-packages
+    for path in hidden_in_python_roots():
+        args += ["--tmpfs", path]  # e.g. a non-editable install of the grader in site-packages
     for path in ro_paths:
         args += ["--ro-bind", path, path]
     for path in rw_paths:
@@ -276,16 +339,18 @@ def _bwrap(rw: list[Path | None], ro: list[Path | None], *, new_pid: bool = True
 
 def launcher_command(level: str, argv: list[str], class_root: Path) -> list[str] | None:
     """How to start the warm launcher of a sandboxed class run; None when it cannot be sandboxed here
-    (the class run then starts each student process afresh, sandboxed)."""
+    (the class run then starts each student process afresh, sandboxed).
+
+    The launcher runs no student code: each process it forks builds its own root (:func:`root_spec`)
+    from the launcher's view before any student code runs."""
     if level == "none":
         return list(argv)
     if os.geteuid() != 0:
         return None  # its children would need to create namespaces and keep a uid of their own
     if level == "bwrap":
-        caps = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID")
+        caps = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SYS_CHROOT", "CAP_SETPCAP")
         return _bwrap(rw=[class_root], ro=[], new_pid=False, caps=caps) + ["--"] + argv
-    hides = [arg for path in hidden_paths() for arg in ("--hide", path)]
-    return ["unshare", "--mount", "--net", "--ipc", "--uts", "--"] + argv + hides
+    return ["unshare", "--mount", "--net", "--ipc", "--uts", "--"] + argv
 
 
 def prepare_folders(root: Path, copy_dir: Path, workdir: Path, uid: int | None) -> None:
@@ -307,9 +372,14 @@ RUNTIME_FILES = ("child.py", "confine.py", "zygote.py")
 def install_runtime(folder: Path) -> Path:
     """Copy the student-side scripts into ``folder``: the student process never sees the grader's package.
 
-    Returns the path of ``child.py`` there."""
+    Called again before every student process starts, so a process always runs the grader's own
+    scripts, whatever an earlier one did. Returns the path of ``child.py`` there."""
     for name in RUNTIME_FILES:
         target = folder / name
+        try:
+            target.unlink()  # never write through a link or into a file someone else opened
+        except FileNotFoundError:
+            pass
         shutil.copyfile(Path(__file__).with_name(name), target)
         os.chmod(target, 0o644)
     return folder / "child.py"
