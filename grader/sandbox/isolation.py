@@ -176,9 +176,10 @@ def hidden_paths() -> tuple[str, ...]:
 
 
 def hidden_in_python_roots() -> list[str]:
-    """Hidden folders that the Python installation would show (e.g. a non-editable install of the grader
-    in site-packages): they get an empty tmpfs over them."""
-    return [p for p in hidden_paths() if any(p == r or p.startswith(r + os.sep) for r in python_roots())]
+    """Hidden folders that a bound folder would show (e.g. a non-editable install of the grader in
+    site-packages, or under /usr/local): they get an empty tmpfs over them."""
+    bound = [*python_roots(), "/usr", *(top for top in SYSTEM_TOPS if not os.path.islink(top))]
+    return [p for p in hidden_paths() if any(p == r or p.startswith(r + os.sep) for r in bound)]
 
 
 def system_entries() -> tuple[list[str], list[list[str]]]:
