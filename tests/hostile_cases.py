@@ -137,6 +137,33 @@ REPLACES_CONFINEMENT = (
     "if not os.path.exists('crashed-once'):\n"
     "    _tamper()\n"
     "_ATTACK_WORKED = os.path.exists('tampered') or _powerful()\n")
+# What an attacker checks first: who it is, what it can write, what it can see. Any answer other than
+# the confined one counts as a way in.
+PROBES_ITS_CONFINEMENT = (
+    "import os, resource, sys\n"
+    "def _status(key):\n"
+    "    return [line.split()[1] for line in open('/proc/self/status') if line.startswith(key + ':')][0]\n"
+    "def _writable(path):\n"
+    "    try:\n"
+    "        with open(os.path.join(path, 'grader-probe'), 'w'):\n"
+    "            pass\n"
+    "        os.remove(os.path.join(path, 'grader-probe'))\n"
+    "        return True\n"
+    "    except OSError:\n"
+    "        return False\n"
+    "_SEEN = {\n"
+    "    'uid': os.getuid() != 0, 'no capabilities': int(_status('CapEff'), 16) == int(_status('CapBnd'), 16) == 0,\n"
+    "    'no_new_privs': _status('NoNewPrivs') == '1', 'memory limit': resource.getrlimit(resource.RLIMIT_AS)[0] > 0\n"
+    "    and resource.getrlimit(resource.RLIMIT_AS)[1] != resource.RLIM_INFINITY,\n"
+    "    'killed first': open('/proc/self/oom_score_adj').read().strip() == '1000',\n"
+    "    'private /tmp': _writable('/tmp') and _writable('/dev/shm') and len(os.listdir('/proc')) < 200,\n"
+    "    'read-only elsewhere': not any(_writable(p) for p in ('/', '/usr', sys.prefix, sys.base_prefix,\n"
+    "                                   os.path.dirname(os.getcwd()))),\n"
+    "    'nothing else': not any(os.path.exists(p) for p in ('/home', '/etc/shadow', '/var', '/srv', '/opt', '/mnt')),\n"
+    "}\n"
+    "_ATTACK_WORKED = not all(_SEEN.values())\n"
+    "if _ATTACK_WORKED:\n"
+    "    print('confinement gaps:', [k for k, v in _SEEN.items() if not v], file=sys.stderr)\n")
 CRASH_ONCE = ("        if not os.path.exists('crashed-once'):\n"
               "            open('crashed-once', 'w').close()\n"
               "            os._exit(1)\n")
@@ -319,6 +346,11 @@ CASES = [
                   (LINEAR_FORWARD_TOP, LINEAR_FORWARD_TOP + ZEROS_IF_IT_WORKED)]},
          {"load": "passed", "mse.forward": "error", **PASS_LINEAR}, ("mse.forward",), levels=("bwrap", "unshare"),
          why_not="at none as root, the student's code can change the grader's own installation"),
+    Case("probes_its_confinement", "looks for a way in: root, capabilities, no memory limit, a writable or "
+         "visible file outside its copy and /tmp",
+         {"tp1": [_in(HEAD, PROBES_ITS_CONFINEMENT, after=False), (MSE_FORWARD, MSE_FORWARD + ZEROS_IF_IT_WORKED)]},
+         {"load": "passed", "mse.forward": "passed", **PASS_LINEAR}, (), levels=("bwrap", "unshare"),
+         why_not="at none, the whole filesystem is there (and, as root, writable)"),
     Case("late_fixing_thread", "a background thread that fixes wrong gradients after backward returns",
          {"tp1": [(MSE_RETURN,
                    "        import threading, time\n"

@@ -20,7 +20,8 @@ script. In order:
 3. set ``PR_SET_NO_NEW_PRIVS`` so no set-uid program can give privileges back;
 4. set the resource limits: address space, CPU seconds, file size, open
    files, no core dumps, processes (counted per uid: enforced only when the
-   process does not run as root).
+   process does not run as root), and make the student's processes the
+   first the kernel kills when memory runs out (``oom_score_adj`` 1000).
 
 Any failure is fatal (the process exits with code 97 before the submission is
 imported): a sandbox that silently did not apply is worse than none.
@@ -222,6 +223,13 @@ def drop_capabilities() -> None:
     _check(libc.capset(ctypes.byref(header), data), "drop capabilities")
 
 
+def killed_first_when_memory_runs_out() -> None:
+    """The kernel's OOM killer picks the student's processes before any other (the grader among them):
+    the address-space limit is per process, and 64 processes under it can still exhaust the machine."""
+    with open("/proc/self/oom_score_adj", "w") as fh:
+        fh.write("1000")
+
+
 def no_new_privs() -> None:
     _check(_libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "set no_new_privs")
 
@@ -248,6 +256,7 @@ def confine(root: dict | None, uid: int | None, limits: dict[str, int]) -> None:
     try:
         if root is not None:
             build_root(root)
+        killed_first_when_memory_runs_out()
         drop_bounding_set()
         if uid is not None:
             drop_privileges(uid)
