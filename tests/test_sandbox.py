@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from pathlib import Path
 
@@ -149,3 +150,21 @@ def test_dataloader_workers_get_what_multiprocessing_needs_at_every_level(make_s
     check = report.check("train.minibatch")
     assert check.status.value == "passed", check.message
     assert check.score == check.max_score > 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="dedicated uids need the grader to run as root")
+def test_two_graders_never_give_the_same_uid_to_two_students():
+    """The process limit counts per uid: two graders running at once (two pools) must not share one."""
+    from grader.sandbox.isolation import UidPool
+
+    first, second = UidPool(), UidPool()
+    a, b = first.acquire(), second.acquire()
+    try:
+        assert a is not None and b is not None and a != b
+        first.release(a)
+        c = second.acquire()
+        assert c == a  # released, so free again
+        second.release(c)
+    finally:
+        first.release(a)
+        second.release(b)

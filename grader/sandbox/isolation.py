@@ -31,6 +31,7 @@ docs/security.md explains what each level defends and what it does not.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import os
@@ -71,25 +72,51 @@ class Limits:
 
 
 class UidPool:
-    """Hands out one dedicated uid per concurrently graded submission (grader running as root)."""
+    """Hands out one dedicated uid per concurrently graded submission (grader running as root).
+
+    A uid is also locked machine-wide (``flock`` on a file of :data:`UID_LOCKS`), so that two graders
+    running at once never give the same uid to two students: the process limit counts per uid."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._used: set[int] = set()
+        self._held: dict[int, int] = {}  # uid -> descriptor of its lock file
 
     def acquire(self) -> int | None:
         if os.geteuid() != 0:
             return None
         with self._lock:
             for uid in range(UID_BASE, UID_BASE + UID_SLOTS):
-                if uid not in self._used:
-                    self._used.add(uid)
-                    return uid
+                if uid not in self._held:
+                    fd = _lock_uid(uid)
+                    if fd is not None:
+                        self._held[uid] = fd
+                        return uid
         return None
 
     def release(self, uid: int | None) -> None:
         with self._lock:
-            self._used.discard(uid)
+            fd = self._held.pop(uid, None) if uid is not None else None
+            if fd is not None and fd >= 0:
+                os.close(fd)  # closing the descriptor releases the flock
+
+
+UID_LOCKS = Path("/run/lock/grader-uids")
+
+
+def _lock_uid(uid: int) -> int | None:
+    """A descriptor holding ``uid``'s machine-wide lock; None when another grader holds it; -1 when there is
+    no place for locks (then uids are only unique within this grader)."""
+    try:
+        UID_LOCKS.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(UID_LOCKS / str(uid), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+    except OSError:
+        return -1
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 UIDS = UidPool()
