@@ -75,7 +75,7 @@ def _mount(source, target: str, fstype, flags: int, data, what: str) -> None:
 def build_root(spec: dict) -> None:
     """Replace this mount namespace's root by one made of ``spec`` only (see the module docstring).
 
-    ``spec`` (JSON from the grader, see ``isolation.root_spec``): ``ro`` and ``rw`` folders or files
+    ``spec`` (JSON from the grader, see ``rootfs.root_spec``): ``ro`` and ``rw`` folders or files
     bound at the same path (``ro`` sources that do not exist are skipped), ``symlinks`` ([path,
     target]), ``devices`` (bound from the host's /dev), ``empty`` (folders inside a bound one that
     are covered with an empty tmpfs), ``tmp_mb`` (size of /tmp and of /dev/shm)."""

@@ -12,7 +12,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-from grader.sandbox.isolation import install_runtime, launcher_command, root_spec
+from grader.sandbox.isolation import install_runtime, launcher_command
+from grader.sandbox.rootfs import root_spec
 from grader.sandbox.process import child_environment
 
 READY_TIMEOUT_S = 120.0
