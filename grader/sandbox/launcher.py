@@ -33,7 +33,7 @@ class WarmLauncher:
     def __init__(self, level: str = "none") -> None:
         self.level = level
         self._tmp = tempfile.TemporaryDirectory(prefix="grader-class-")
-        self.class_root = Path(self._tmp.name)
+        self.class_root = Path(self._tmp.name).resolve()  # bound at this very path in the launcher's sandbox
         runtime = self.class_root / "runtime"
         runtime.mkdir()
         install_runtime(runtime)

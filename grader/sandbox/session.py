@@ -82,7 +82,7 @@ class StudentSession:
         self.workdir = root / "work"
         self.workdir.mkdir()
         _copy_submission(submission, self.copy_dir)
-        self.child_script = isolation.install_runtime(self.workdir)
+        self.child_script = self.workdir / "child.py"  # installed afresh before every process (_start_process)
         isolation.prepare_folders(root, self.copy_dir, self.workdir, self.sandbox.uid)
         self.present = tuple(m for m in MODULES if (self.copy_dir / f"{m}.py").is_file())
         self.process: StudentProcess | None = None
