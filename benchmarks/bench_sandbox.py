@@ -6,8 +6,9 @@ For each level (bwrap, unshare, none; the ones that work here) it measures, on `
   three files), as a single ``grader check`` does;
 - warm: the same through the class run's warm launcher (fork, namespaces, confine, import the files).
 
-Run: ``.venv/bin/python benchmarks/bench_sandbox.py [--runs 7]``. The difference between a level's
-median and the ``none`` median is what that level adds per submission.
+Run: ``.venv/bin/python benchmarks/bench_sandbox.py [--runs 7]``. The levels are interleaved run by
+run. The difference between a level's median and the ``none`` median is what that level adds per
+submission.
 """
 
 from __future__ import annotations
@@ -42,15 +43,26 @@ def main() -> None:
     opts = parser.parse_args()
     config = GradingConfig(only=("load",))
     levels = [lvl for lvl in LEVELS if resolve_level(lvl) == lvl]
-    results = {}
+    configs = {level: replace(config, sandbox=level) for level in levels}
+    fresh: dict[str, list[float]] = {level: [] for level in levels}
+    warm: dict[str, list[float]] = {level: [] for level in levels}
     for level in levels:
-        cfg = replace(config, sandbox=level)
-        grade(ROOT / "reference", cfg)  # warm the caches (probe, imports)
-        fresh = [timed(lambda: grade(ROOT / "reference", cfg)) for _ in range(opts.runs)]
-        with WarmLauncher(level) as launcher:
-            grade(ROOT / "reference", cfg, launcher=launcher)
-            warm = [timed(lambda: grade(ROOT / "reference", cfg, launcher=launcher)) for _ in range(opts.runs)]
-        results[level] = (statistics.median(fresh), statistics.median(warm))
+        grade(ROOT / "reference", configs[level])  # warm the caches (probe, imports)
+    for _ in range(opts.runs):  # levels interleaved, so that a change of load on the machine hits them all
+        for level in levels:
+            fresh[level].append(timed(lambda: grade(ROOT / "reference", configs[level])))
+    launchers = {level: WarmLauncher(level) for level in levels}
+    try:
+        for level in levels:
+            grade(ROOT / "reference", configs[level], launcher=launchers[level])
+        for _ in range(opts.runs):
+            for level in levels:
+                warm[level].append(timed(lambda: grade(ROOT / "reference", configs[level],
+                                                       launcher=launchers[level])))
+    finally:
+        for launcher in launchers.values():
+            launcher.close()
+    results = {level: (statistics.median(fresh[level]), statistics.median(warm[level])) for level in levels}
     base = results.get("none", (0.0, 0.0))
     print(f"{'level':<8} {'fresh median':>13} {'added':>8} {'warm median':>12} {'added':>8}   ({opts.runs} runs)")
     for level, (fresh, warm) in results.items():

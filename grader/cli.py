@@ -21,7 +21,8 @@ from rich.console import Console
 from rich.text import Text
 
 from grader import __version__
-from grader.config.options import ConfigError, Overrides, UsageProblem, resolve, write_config_error_report
+from grader.config.options import (ConfigError, Overrides, UsageProblem, resolve, sandbox_shortfall,
+                                    write_config_error_report, write_not_graded_report)
 from grader.config import DEFAULT_POINTS, GradingConfig
 from grader.i18n import Msg, render as tr
 from grader.text import visible
@@ -96,6 +97,10 @@ def check(
                                         "curves (class mode: the index page; students' pages beside it)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Language of the report: fr or en [default: from "
                                        "LC_ALL / LC_MESSAGES / LANG, else en]."),
+    require_sandbox: Optional[str] = typer.Option(None, "--require-sandbox", help="Refuse to grade (exit 2) "
+                                                  "when the sandbox this machine gives is weaker than LEVEL: "
+                                                  "bwrap, unshare or none [default: the configuration's "
+                                                  "sandbox.require, else none]."),
 ) -> None:
     """Grade one submission, or a whole class (a folder of submissions or an LMS .zip export)."""
     from grader.reporters import outputs
@@ -113,7 +118,8 @@ def check(
         path.is_dir() and not is_single(path) and _has_students(path))
     if not is_class and not path.is_dir():
         _usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py, a class folder or a .zip)")
-    options = Overrides(seed, strict_mse, tuple(points), tuple(only), data, fail_under, teacher or bool(is_class))
+    options = Overrides(seed, strict_mse, tuple(points), tuple(only), data, fail_under, teacher or bool(is_class),
+                        require_sandbox)
     report_path = json_path or DEFAULT_REPORT_DIR / f"{path.resolve().name}.json"
     try:
         config = resolve(path, config_file, options)
@@ -124,6 +130,12 @@ def check(
             write_config_error_report(path, report_path, exc, options)
             _say(console, f"JSON report: {report_path}")
         _usage_error(console, f"invalid configuration: {exc}")
+    shortfall = sandbox_shortfall(config)
+    if shortfall:
+        if not is_class:
+            write_not_graded_report(path, report_path, shortfall, options)
+            _say(console, f"JSON report: {report_path}")
+        _usage_error(console, shortfall)
     config = replace(config, lang=_lang(console, lang))
     if is_class:
         raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out, jobs, shard,
@@ -196,6 +208,11 @@ def _class_outputs(console: Console, graded, summary_path: Path, out: Path, conf
     rows = [(name if names.count(name) == 1 else f"{name} ({g.submission.slug})", g.report,
              str(g.report_path) if g.report_path else None, g.problem) for name, g in zip(names, graded)]
     summary = _write_class_outputs(console, rows, summary_path, out, lang)
+    sandboxed = [g.report for g in graded if g.report is not None and g.report.environment.get("sandbox_details")]
+    if sandboxed:  # what the sandbox of this run did not protect, in red, as the reports say
+        from grader.reporters.terminal import render_unprotected
+
+        render_unprotected(sandboxed[0].environment, console, lang)
     _say(console, tr(Msg("cli.per_student_reports", out=str(out / STUDENTS_DIR)), lang))
     if extra:
         from grader.reporters import outputs

@@ -124,6 +124,15 @@ def child_processes_of_grader(except_pids: set[int] = frozenset(), settle_s: flo
         time.sleep(0.1)
 
 
+def _dying(status: str) -> bool:
+    """A process that runs no code again: SIGKILL pending (e.g. sent to every process of a PID namespace
+    whose init died), or its memory already released. Hundreds of them, torn down at once on a loaded
+    machine, can take seconds to go."""
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    pending = int(fields.get("SigPnd", "0").strip() or "0", 16) | int(fields.get("ShdPnd", "0").strip() or "0", 16)
+    return "VmSize" not in fields or bool(pending & (1 << (9 - 1)))
+
+
 def _student_processes(except_pids: set[int]) -> list[str]:
     """Command lines of live processes started for a student by this test session: their command line
     or working folder is in SESSION_TMP (those forked by the warm launcher keep zygote.py's command line
@@ -135,11 +144,12 @@ def _student_processes(except_pids: set[int]) -> list[str]:
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             state = (proc / "stat").read_text().split()[2]
+            dying = _dying((proc / "status").read_text())
             cwd = os.readlink(proc / "cwd")
         except OSError:
             continue
         student = str(SESSION_TMP) in cmdline or cwd.startswith(str(SESSION_TMP))
-        if student and state != "Z":
+        if student and state != "Z" and not dying:
             found.append(cmdline)
     return found
 

@@ -1,13 +1,17 @@
 """Hostile submissions: one per threat, each a copy of ``reference/`` with the sabotage written in.
 
 Each case names the checks it runs (to keep the suite fast), the verdict expected of every one of
-them, and the check(s) it sabotages (which must get no credit). ``levels`` restricts a case to the
-sandbox levels that defend against it (reading the grader's files is only prevented by bwrap and
-unshare); the others run at every level. docs/security.md lists the threats and their defences.
+them, and the check(s) it sabotages (which must get no credit). An attack whose success would earn
+credit or do damage is written so that its success shows in a verdict (e.g. ``mse.forward`` answers
+zeros when the attack worked), so a case fails when its attack gets through. ``levels`` restricts a
+case to the sandbox levels that defend against it, with the reason in ``why_not``; the others run at
+every level. docs/security.md lists the threats and their defences.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 
 MSE_FORWARD = "        ctx.save_for_backward(yhat, y)\n        q = yhat.shape[0]\n"
@@ -28,11 +32,142 @@ class Case:
     sabotaged: tuple[str, ...]  # no credit for these
     levels: tuple[str, ...] = ("bwrap", "unshare", "none")
     extra_files: dict[str, str] = field(default_factory=dict)
+    why_not: str = ""  # why the levels left out cannot defend against it
+    planted: dict[str, str] = field(default_factory=dict)  # files written beside the submission (a classmate's)
+    forbidden: tuple[str, ...] = ()  # files that must not exist after the run (the test removes them)
 
 
 def _in(anchor: str, code: str, after: bool = True) -> tuple[str, str]:
     return (anchor, anchor + code if after else code + anchor)
 
+
+LINEAR_FORWARD_TOP = "        ctx.save_for_backward(X, W, b)\n"
+
+# What an attacker who read the grader's source searches: the hand-in copies, the originals and the
+# reports live under /tmp in a default set-up. Bounded, so that it cannot hang the case.
+WALK_TMP = (
+    "import os\n"
+    "def _walk_tmp(limit=20000):\n"
+    "    seen = 0\n"
+    "    for folder, dirs, files in os.walk('/tmp'):\n"
+    "        seen += 1\n"
+    "        if seen > limit:\n"
+    "            return\n"
+    "        for name in files:\n"
+    "            yield os.path.join(folder, name)\n"
+    "def _others(suffix):\n"
+    "    mine = os.path.realpath(os.getcwd()) + os.sep\n"
+    "    for path in _walk_tmp():\n"
+    "        if path.endswith(suffix) and not os.path.realpath(path).startswith(mine):\n"
+    "            yield path\n")
+SECRET = "CLASSMATE" + "-SECRET"  # never written whole in an attack's code, only in the classmate's file
+READS_A_CLASSMATE = WALK_TMP + (
+    "def _copy_classmate():\n"
+    "    for path in _others('tp1.py'):\n"
+    "        try:\n"
+    "            if 'CLASSMATE' + '-SECRET' in open(path).read():\n"
+    "                return True\n"
+    "        except (OSError, UnicodeDecodeError):\n"
+    "            pass\n"
+    "    return False\n"
+    "_ATTACK_WORKED = _copy_classmate()\n")
+WRITES_THE_ORIGINAL = WALK_TMP + (
+    "def _write_original():\n"
+    "    own, done = open('tp1.py', 'rb').read(), False\n"
+    "    for path in _others('tp1.py'):\n"
+    "        try:\n"
+    "            if open(path, 'rb').read() == own:\n"
+    "                open(os.path.join(os.path.dirname(path), 'pwned.txt'), 'w').write('x')\n"
+    "                done = True\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "    return done\n"
+    "_ATTACK_WORKED = _write_original()\n")
+MARKER = "grader-hostile-marker.txt"
+WRITES_PYTHON = (
+    "import os, sys\n"
+    "def _write_python():\n"
+    "    import torch\n"
+    "    wrote = False\n"
+    "    for folder in {sys.prefix, sys.base_prefix, os.path.dirname(os.__file__), os.path.dirname(torch.__file__)}:\n"
+    f"        try:\n            with open(os.path.join(folder, {MARKER!r}), 'x') as fh:\n"
+    "                fh.write('a lasting backdoor would go here')\n"
+    "            wrote = True\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "    for path in (os.__file__, torch.__file__):\n"
+    "        try:\n"
+    "            open(path, 'r+b').close()  # opened for writing (nothing written: a test must not break Python)\n"
+    "            wrote = True\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "    return wrote\n"
+    "_ATTACK_WORKED = _write_python()\n")
+
+
+def python_markers() -> tuple[str, ...]:
+    """Where WRITES_PYTHON leaves its marker when it gets through (the test removes them)."""
+    import torch
+
+    folders = {sys.prefix, sys.base_prefix, os.path.dirname(os.__file__), os.path.dirname(torch.__file__)}
+    return tuple(sorted(os.path.join(f, MARKER) for f in folders))
+
+
+# Append to confine.py (and child.py) a tail that makes every function a no-op, crash once, and see
+# whether the restarted student process still runs confined (no capabilities, a memory limit).
+REPLACES_CONFINEMENT = (
+    "import os, resource\n"
+    "_NOOP = ('\\ndef _noop(*a, **k):\\n    return None\\n'\n"
+    "         'for _n, _v in list(globals().items()):\\n'\n"
+    "         '    if callable(_v) and getattr(_v, \"__module__\", None) == __name__ and not _n.startswith(\"_\"):\\n'\n"
+    "         '        globals()[_n] = _noop\\n')\n"
+    "def _tamper():\n"
+    "    for arg in open('/proc/self/cmdline', 'rb').read().decode().split('\\0'):\n"
+    "        if arg.endswith(('child.py', 'zygote.py')):\n"
+    "            for name in ('confine.py', 'child.py'):\n"
+    "                try:\n"
+    "                    with open(os.path.join(os.path.dirname(arg), name), 'a') as fh:\n"
+    "                        fh.write(_NOOP if name == 'confine.py' else '\\n')\n"
+    "                    open('tampered', 'w').close()\n"
+    "                except OSError:\n"
+    "                    pass\n"
+    "def _powerful():\n"
+    "    caps = [line for line in open('/proc/self/status') if line.startswith('CapEff')][0].split()[1]\n"
+    "    return int(caps, 16) != 0 or resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY\n"
+    "if not os.path.exists('crashed-once'):\n"
+    "    _tamper()\n"
+    "_ATTACK_WORKED = os.path.exists('tampered') or _powerful()\n")
+# What an attacker checks first: who it is, what it can write, what it can see. Any answer other than
+# the confined one counts as a way in.
+PROBES_ITS_CONFINEMENT = (
+    "import os, resource, sys\n"
+    "def _status(key):\n"
+    "    return [line.split()[1] for line in open('/proc/self/status') if line.startswith(key + ':')][0]\n"
+    "def _writable(path):\n"
+    "    try:\n"
+    "        with open(os.path.join(path, 'grader-probe'), 'w'):\n"
+    "            pass\n"
+    "        os.remove(os.path.join(path, 'grader-probe'))\n"
+    "        return True\n"
+    "    except OSError:\n"
+    "        return False\n"
+    "_SEEN = {\n"
+    "    'uid': os.getuid() != 0, 'no capabilities': int(_status('CapEff'), 16) == int(_status('CapBnd'), 16) == 0,\n"
+    "    'no_new_privs': _status('NoNewPrivs') == '1', 'memory limit': resource.getrlimit(resource.RLIMIT_AS)[0] > 0\n"
+    "    and resource.getrlimit(resource.RLIMIT_AS)[1] != resource.RLIM_INFINITY,\n"
+    "    'killed first': open('/proc/self/oom_score_adj').read().strip() == '1000',\n"
+    "    'private /tmp': _writable('/tmp') and _writable('/dev/shm') and len(os.listdir('/proc')) < 200,\n"
+    "    'read-only elsewhere': not any(_writable(p) for p in ('/', '/usr', sys.prefix, sys.base_prefix,\n"
+    "                                   os.path.dirname(os.getcwd()))),\n"
+    "    'nothing else': not any(os.path.exists(p) for p in ('/home', '/etc/shadow', '/var', '/srv', '/opt', '/mnt')),\n"
+    "}\n"
+    "_ATTACK_WORKED = not all(_SEEN.values())\n"
+    "if _ATTACK_WORKED:\n"
+    "    print('confinement gaps:', [k for k, v in _SEEN.items() if not v], file=sys.stderr)\n")
+CRASH_ONCE = ("        if not os.path.exists('crashed-once'):\n"
+              "            open('crashed-once', 'w').close()\n"
+              "            os._exit(1)\n")
+ZEROS_IF_IT_WORKED = "        if _ATTACK_WORKED:\n            return torch.zeros(())\n"
 
 WRONG_BACKWARD = (MSE_RETURN, "        return 3 * grad_yhat, grad_yhat\n")
 PASS_LINEAR = {c: "passed" for c in LINEAR_CHECKS}
@@ -82,7 +217,7 @@ CASES = [
                       "                os._exit(0)\n"
                       "        return torch.zeros(())\n")]},
          {"load": "passed", "mse.forward": "failed", **PASS_LINEAR}, ("mse.forward",),
-         levels=("bwrap", "unshare")),  # at "none", a child that called setsid outlives the kill (docs/security.md)
+         levels=("bwrap", "unshare"), why_not="at none, a child that called setsid outlives the kill"),
     Case("output_flood", "floods stdout and stderr with fake 'passed' lines and fake JSON reports",
          {"tp1": [_in(MSE_FORWARD,
                       "        import json, sys\n"
@@ -124,9 +259,14 @@ CASES = [
                       "import glob, json, os\n"
                       "def _vandalise():\n"
                       "    fake = json.dumps({'score': 20, 'max_score': 20})\n"
+                      # the folder of this test session (/tmp/grader-tests-…): where a sandbox that failed would
+                      # let it write (the canary is there), and nothing else of the machine, ever
+                      "    session = os.sep.join(os.getcwd().split(os.sep)[:3]) + os.sep\n"
                       "    for pattern in ('/tmp/**/*.json', '/root/**/*.json', '/work/**/*.json', '../**/*.json',"
                       " os.path.expanduser('~/**/*.json'), '**/*.json'):\n"
                       "        for path in glob.glob(pattern, recursive=True)[:500]:\n"
+                      "            if not os.path.realpath(path).startswith(session):\n"
+                      "                continue\n"
                       "            try:\n"
                       "                open(path, 'w').write(fake)\n"
                       "            except OSError:\n"
@@ -137,8 +277,9 @@ CASES = [
                       "    open('tp1_descente.py', 'a').write('\\nraise SystemExit(1)\\n')\n"
                       "    open('report.json', 'w').write(fake)\n"
                       "_vandalise()\n", after=False)]},
-         {"load": "failed", "mse.forward": "passed", **PASS_LINEAR}, ("load",), levels=("bwrap",),
-         extra_files={"notes.txt": "my notes\n", "results.json": '{"mine": true}\n'}),
+         {"load": "failed", "mse.forward": "passed", **PASS_LINEAR}, ("load",), levels=("bwrap", "unshare"),
+         extra_files={"notes.txt": "my notes\n", "results.json": '{"mine": true}\n'},
+         why_not="at none, the student's code can write every file its uid can"),
     Case("shadowing_modules", "ships torch.py, numpy.py, sitecustomize.py and conftest.py that sabotage",
          {}, {"load": "passed", "mse.forward": "passed", "mse.backward": "passed", **PASS_LINEAR}, (),
          extra_files={"torch.py": "raise SystemExit('shadowed torch')\n",
@@ -166,7 +307,8 @@ CASES = [
                       "    return None\n"
                       "_STOLEN = _steal()\n", after=False),
                   (MSE_FORWARD, MSE_FORWARD + "        if _STOLEN is None:\n            return torch.zeros(())\n")]},
-         {"load": "passed", "mse.forward": "failed", **PASS_LINEAR}, ("mse.forward",), levels=("bwrap", "unshare")),
+         {"load": "passed", "mse.forward": "failed", **PASS_LINEAR}, ("mse.forward",), levels=("bwrap", "unshare"),
+         why_not="at none, the student's code can read every file its uid can"),
     Case("network", "opens network connections (a server of the test and the internet)",
          {"tp1": [_in(HEAD,
                       "import os, socket\n"
@@ -183,7 +325,32 @@ CASES = [
                       "    return False\n"
                       "_ONLINE = _call_home()\n", after=False),
                   (MSE_FORWARD, MSE_FORWARD + "        if not _ONLINE:\n            return torch.zeros(())\n")]},
-         {"load": "passed", "mse.forward": "failed", **PASS_LINEAR}, ("mse.forward",), levels=("bwrap", "unshare")),
+         {"load": "passed", "mse.forward": "failed", **PASS_LINEAR}, ("mse.forward",), levels=("bwrap", "unshare"),
+         why_not="at none, there is no network namespace"),
+    Case("reads_a_classmates_copy", "walks /tmp for a classmate's hand-in and copies it",
+         {"tp1": [_in(HEAD, READS_A_CLASSMATE, after=False), (MSE_FORWARD, MSE_FORWARD + ZEROS_IF_IT_WORKED)]},
+         {"load": "passed", "mse.forward": "passed", **PASS_LINEAR}, (), levels=("bwrap", "unshare"),
+         why_not="at none, the student's code can read every file its uid can",
+         planted={"classmate/tp1.py": f"# {SECRET}: the classmate's work\nimport torch\n"}),
+    Case("writes_into_the_original", "finds its original hand-in folder under /tmp and writes into it",
+         {"tp1": [_in(HEAD, WRITES_THE_ORIGINAL, after=False), (MSE_FORWARD, MSE_FORWARD + ZEROS_IF_IT_WORKED)]},
+         {"load": "passed", "mse.forward": "passed", **PASS_LINEAR}, (), levels=("bwrap", "unshare"),
+         why_not="at none, the student's code can write every file its uid can"),
+    Case("writes_into_python", "opens the virtualenv and the standard library for writing (a lasting backdoor)",
+         {"tp1": [_in(HEAD, WRITES_PYTHON, after=False), (MSE_FORWARD, MSE_FORWARD + ZEROS_IF_IT_WORKED)]},
+         {"load": "passed", "mse.forward": "passed", **PASS_LINEAR}, (), levels=("bwrap", "unshare"),
+         why_not="at none, the student's code can write every file its uid can (as root: the installation)",
+         forbidden=python_markers()),
+    Case("replaces_the_confinement", "overwrites confine.py, crashes, and runs unconfined once restarted",
+         {"tp1": [_in(HEAD, REPLACES_CONFINEMENT, after=False), (MSE_FORWARD, MSE_FORWARD + CRASH_ONCE),
+                  (LINEAR_FORWARD_TOP, LINEAR_FORWARD_TOP + ZEROS_IF_IT_WORKED)]},
+         {"load": "passed", "mse.forward": "error", **PASS_LINEAR}, ("mse.forward",), levels=("bwrap", "unshare"),
+         why_not="at none as root, the student's code can change the grader's own installation"),
+    Case("probes_its_confinement", "looks for a way in: root, capabilities, no memory limit, a writable or "
+         "visible file outside its copy and /tmp",
+         {"tp1": [_in(HEAD, PROBES_ITS_CONFINEMENT, after=False), (MSE_FORWARD, MSE_FORWARD + ZEROS_IF_IT_WORKED)]},
+         {"load": "passed", "mse.forward": "passed", **PASS_LINEAR}, (), levels=("bwrap", "unshare"),
+         why_not="at none, the whole filesystem is there (and, as root, writable)"),
     Case("late_fixing_thread", "a background thread that fixes wrong gradients after backward returns",
          {"tp1": [(MSE_RETURN,
                    "        import threading, time\n"

@@ -69,6 +69,7 @@ def other_value(key):
         "data.path": ("data/cal_housing.data", None),  # checked against the file's folder below
         "data.test_fraction": (0.3, 0.3),
         "sandbox.level": ("none", "none"),
+        "sandbox.require": ("unshare", "unshare"),
     }
     if key.path in special:
         return special[key.path]

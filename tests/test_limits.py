@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -12,7 +13,7 @@ from dataclasses import replace
 import pytest
 
 from conftest import REFERENCE, child_processes_of_grader, grade, mutate, statuses
-from grader.sandbox.isolation import Limits
+from grader.sandbox.isolation import Limits, resolve_level
 
 FORK_LOOP = '''import os, time
 _n = 0
@@ -33,6 +34,8 @@ raise RuntimeError(f"forked {_n} children")
 def test_the_process_limit_stops_a_fork_loop(tmp_path, processes, stopped):
     sub = mutate(tmp_path, tp1=FORK_LOOP + (REFERENCE / "tp1.py").read_text())
     report = grade(sub, "load", "mse.forward", limits=replace(Limits(), processes=processes))
+    if report.environment["sandbox"] == "none" and not report.environment["sandbox_details"]["dedicated_uid"]:
+        pytest.skip("at none, with Python out of an unprivileged uid's reach, the student runs as root (no limit)")
     assert report.environment["sandbox_details"]["dedicated_uid"]
     forked = int(re.search(r"forked (\d+) children", report.check("load").message).group(1))
     assert (forked < processes) if stopped else (forked == 150)
@@ -60,3 +63,71 @@ def test_an_unknown_sandbox_level_is_a_usage_error(tmp_path):
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "GRADER_SANDBOX" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
+
+
+def _cli(tmp_path, *args, level="none", config=None):
+    env = {"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "COLUMNS": "200", "GRADER_SANDBOX": level}
+    argv = [sys.executable, "-m", "grader", "check", str(REFERENCE), "--only", "load",
+            "--json", str(tmp_path / "report.json"), *args]
+    if config is not None:
+        (tmp_path / "grader.toml").write_text(config)
+        argv += ["--config", str(tmp_path / "grader.toml")]
+    return subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("how", ["option", "config"])
+def test_a_required_sandbox_level_refuses_to_grade_below_it(tmp_path, how):
+    """--require-sandbox / [sandbox] require: one line, exit 2, nothing graded, a report saying why."""
+    proc = (_cli(tmp_path, "--require-sandbox", "unshare") if how == "option"
+            else _cli(tmp_path, config='[sandbox]\nrequire = "unshare"\n'))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    errors = [line for line in proc.stdout.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "weaker than the required unshare" in errors[0], proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr and "Score" not in proc.stdout
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert [c["status"] for c in report["checks"]] == ["skipped"]
+    assert "weaker than the required unshare" in report["warnings"][0]
+
+
+def test_a_required_level_that_the_machine_gives_grades(tmp_path):
+    level = resolve_level("auto")
+    if level == "none":
+        pytest.skip("no sandbox level works here")
+    proc = _cli(tmp_path, "--require-sandbox", level, level=level)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads((tmp_path / "report.json").read_text())["environment"]["sandbox"] == level
+    assert "NOT PROTECTED" not in proc.stdout
+
+
+def test_a_bad_required_level_is_a_usage_error(tmp_path):
+    proc = _cli(tmp_path, config='[sandbox]\nrequire = "docker"\n')
+    assert proc.returncode == 2 and "sandbox.require" in proc.stdout, proc.stdout
+    proc = _cli(tmp_path, "--require-sandbox", "docker")
+    assert proc.returncode == 2 and "--require-sandbox" in proc.stdout, proc.stdout
+
+
+def test_the_terminal_says_in_red_what_the_none_level_does_not_protect(tmp_path):
+    from rich.console import Console
+
+    from grader.reporters import terminal
+
+    report = grade(REFERENCE, "load", sandbox="none")
+    gaps = report.environment["sandbox_details"]["unprotected"]
+    assert {"files", "network", "processes"} <= set(gaps)
+    console = Console(record=True, force_terminal=True, color_system="standard", width=200)
+    terminal.render(report, console)
+    ansi = console.export_text(styles=True)
+    red = [line for line in ansi.splitlines() if "\x1b[31m" in line or "\x1b[1;31m" in line]
+    assert any("NOT PROTECTED" in line for line in red)
+    assert any("network" in line for line in red)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="dedicated uids need the grader to run as root")
+def test_every_sandbox_level_runs_the_student_under_a_dedicated_uid_with_nothing_unprotected():
+    """Issue 17: at unshare too, even with Python under /root (pyenv), the student gets a dedicated uid."""
+    for level in ("bwrap", "unshare"):
+        if resolve_level(level) != level:
+            continue
+        details = grade(REFERENCE, "load", sandbox=level).environment["sandbox_details"]
+        assert details["dedicated_uid"] and details["uid"] >= 64000, (level, details)
+        assert details["unprotected"] == [], (level, details)

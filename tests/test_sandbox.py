@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from pathlib import Path
 
 import pytest
 
 from conftest import child_processes_of_grader, grade, launcher_pids, statuses
+from grader.sandbox.isolation import LEVELS, level_and_reason
 
 MSE_CHECKS = ("mse.forward", "mse.backward", "mse.gradcheck")
 LINEAR_CHECKS = ("linear.forward", "linear.backward")
@@ -113,3 +115,56 @@ def test_hard_exit_at_import_is_a_load_error_that_names_the_file(make_submission
     report = grade(sub, "load", "mse.forward", "descent.manual", launcher=launcher)
     assert statuses(report) == {"load": "error", "mse.forward": "passed", "descent.manual": "skipped"}
     assert "while importing tp1_descente.py" in report.check("load").message
+
+
+DATALOADER = [
+    ("import torch\n", "import torch\nfrom torch.utils.data import DataLoader, TensorDataset\n"),
+    ("        permutation = torch.randperm(len(x_train))\n"
+     "        for debut in range(0, len(x_train), batch_size):\n"
+     "            indices = permutation[debut:debut + batch_size]\n"
+     "            loss = mse(linear(x_train[indices], w, b), y_train[indices])\n",
+     "        loader = DataLoader(TensorDataset(x_train, y_train), batch_size=batch_size, shuffle=True,\n"
+     "                            num_workers=2)\n"
+     "        for xb, yb in loader:\n"
+     "            loss = mse(linear(xb, w, b), yb)\n"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", LEVELS)
+def test_dataloader_workers_get_what_multiprocessing_needs_at_every_level(make_submission, level):
+    """Issue 18: DataLoader(num_workers=2) needs a writable /dev/shm (semaphores, shared tensors) for the
+    student's uid, and a few processes: a correct hand-in that uses it gets full marks."""
+    from grader.data import DataNotFound, find_data
+
+    got, why = level_and_reason(level)
+    if got != level:
+        pytest.skip(f"the {level} sandbox level is not available here ({why})")
+    try:
+        find_data()
+    except DataNotFound:
+        pytest.skip("California Housing not found (set GRADER_DATA)")
+    sub = make_submission(tp1_autograd=DATALOADER)
+    report = grade(sub, "load", "train.minibatch", sandbox=level)
+    assert report.environment["sandbox"] == level
+    check = report.check("train.minibatch")
+    assert check.status.value == "passed", check.message
+    assert check.score == check.max_score > 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="dedicated uids need the grader to run as root")
+def test_two_graders_never_give_the_same_uid_to_two_students():
+    """The process limit counts per uid: two graders running at once (two pools) must not share one."""
+    from grader.sandbox.isolation import UidPool
+
+    first, second = UidPool(), UidPool()
+    a, b = first.acquire(), second.acquire()
+    try:
+        assert a is not None and b is not None and a != b
+        first.release(a)
+        c = second.acquire()
+        assert c == a  # released, so free again
+        second.release(c)
+    finally:
+        first.release(a)
+        second.release(b)

@@ -100,6 +100,14 @@ def _sandbox_level(value: Any) -> str:
     return value
 
 
+def _required_level(value: Any) -> str:
+    from grader.sandbox.isolation import LEVELS
+
+    if value not in LEVELS:
+        raise ValueError(f"expected one of {', '.join(repr(v) for v in LEVELS)}; got {_show(value)}")
+    return value
+
+
 def _pass_mark(value: Any) -> PassMark:
     return parse_pass_mark(value)
 
@@ -151,6 +159,8 @@ KEYS: tuple[Key, ...] = (
         "submission (the checks left time out)"),
     Key("sandbox.level", "sandbox", _sandbox_level, "\"auto\" (the strongest that works), \"bwrap\", "
         "\"unshare\" or \"none\" (docs/security.md)"),
+    Key("sandbox.require", "require_sandbox", _required_level, "refuse to grade (exit 2) when the level "
+        "this machine gives is weaker: \"bwrap\", \"unshare\" or \"none\" (no requirement)"),
     Key("sandbox.memory_mb", "limits.address_space_mb", _integer(512), "address space of the student process"),
     Key("sandbox.cpu_s", "limits.cpu_s", _integer(1), "CPU seconds of one student process"),
     Key("sandbox.output_mb", "limits.file_size_mb", _integer(1), "largest file (and captured output) it "

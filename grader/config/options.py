@@ -29,6 +29,7 @@ class Overrides:
     data: Path | None = None
     fail_under: str | None = None
     teacher: bool = False
+    require_sandbox: str | None = None
 
 
 def parse_points(items) -> dict[str, float]:
@@ -68,6 +69,13 @@ def apply(config: GradingConfig, options: Overrides) -> GradingConfig:
             raise UsageProblem(f"--fail-under: {exc}") from None
     if options.teacher:
         changes["teacher"] = True
+    if options.require_sandbox is not None:
+        from grader.sandbox.isolation import LEVELS
+
+        if options.require_sandbox not in LEVELS:
+            raise UsageProblem(f"--require-sandbox: expected one of {', '.join(LEVELS)}, "
+                               f"got {options.require_sandbox!r}")
+        changes["require_sandbox"] = options.require_sandbox
     return replace(config, **changes).with_points(parse_points(options.points))
 
 
@@ -84,16 +92,33 @@ def resolve(target: Path, config_file: Path | None, options: Overrides) -> Gradi
     return config
 
 
+def sandbox_shortfall(config: GradingConfig) -> str | None:
+    """Why this machine cannot give the sandbox level the configuration requires (None when it can)."""
+    if config.require_sandbox == "none":
+        return None
+    from grader.sandbox.isolation import at_least, level_and_reason
+
+    level, why = level_and_reason(config.sandbox)
+    if at_least(level, config.require_sandbox):
+        return None
+    return (f"the sandbox level here is {level}, weaker than the required {config.require_sandbox}"
+            + (f" ({why})" if why else "") + "; nothing was graded (docs/security.md)")
+
+
 def write_config_error_report(path: Path, report_path: Path, error: ConfigError, options: Overrides) -> None:
     """A single submission stopped by a bad configuration still gets a report saying why (every check skipped)."""
+    write_not_graded_report(path, report_path, f"invalid configuration: {error}", options)
+
+
+def write_not_graded_report(path: Path, report_path: Path, problem: str, options: Overrides) -> None:
+    """A single submission that was not graded (bad configuration, sandbox too weak) gets a report saying why."""
     from grader.reporters import json_report
     from grader.runner import not_graded_report
 
     config = GradingConfig(teacher=options.teacher, only=tuple(options.only) or None)
-    problem = f"invalid configuration: {error}"
     report = not_graded_report(path, config, None, problem, f"not graded: {problem}", warnings=(problem,))
     json_report.write(report, report_path)
 
 
-__all__ = ["ConfigError", "Overrides", "UsageProblem", "apply", "parse_points", "resolve",
-           "write_config_error_report"]
+__all__ = ["ConfigError", "Overrides", "UsageProblem", "apply", "parse_points", "resolve", "sandbox_shortfall",
+           "write_config_error_report", "write_not_graded_report"]

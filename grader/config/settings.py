@@ -90,6 +90,7 @@ class GradingConfig:
     submission_timeout_s: float = 900.0  # all checks of one submission; the rest time out past it
     # Sandbox: "auto" (strongest that works), "bwrap", "unshare" or "none"; resource limits of the student process.
     sandbox: str = "auto"
+    require_sandbox: str = "none"  # refuse to grade below this level ("none": no requirement)
     limits: Limits = Limits()
     # descent.manual: the lab's setting, x (50, 13), y (50, 3).
     descent_epsilon: float = 0.05

@@ -294,7 +294,16 @@ MESSAGES = {
     "terminal.data": "data: {data}",
     "terminal.data_none": "data: none: {problem}",
     "terminal.data_not_needed": "data: not needed",
-    "terminal.no_sandbox": "warning: the student's code ran as a plain child process (no sandbox)",
+    "terminal.unprotected": "NOT PROTECTED (sandbox level {level}):",
+    "terminal.unprotected.files": "the student's code could read and change every file its user can: other "
+                                  "hand-ins, the original hand-in, the reports, the grader's installation",
+    "terminal.unprotected.network": "it could use the network",
+    "terminal.unprotected.processes": "processes it started with setsid can outlive the time limit",
+    "terminal.unprotected.root": "it ran as root (without capabilities): it could change the files root owns, "
+                                 "and the process limit did not apply",
+    "terminal.unprotected.shared_uid": "it ran under your own user: the process limit counted your processes too",
+    "terminal.unprotected_hint": "for untrusted code use the bwrap or unshare level (docs/security.md says what "
+                                 "each needs); --require-sandbox unshare refuses to grade below it",
     "terminal.warning": "warning: {text}",
     "terminal.column.check": "Check",
     "terminal.column.status": "Status",

@@ -319,8 +319,20 @@ MESSAGES = {
     "terminal.data": "données : {data}",
     "terminal.data_none": "données : aucune : {problem}",
     "terminal.data_not_needed": "données : inutiles",
-    "terminal.no_sandbox": "attention : le code de l'étudiant a tourné dans un simple processus fils "
-                           "(sans bac à sable)",
+    "terminal.unprotected": "NON PROTÉGÉ (bac à sable de niveau {level}) :",
+    "terminal.unprotected.files": "le code de l'étudiant pouvait lire et modifier tous les fichiers de son "
+                                  "utilisateur : les autres rendus, le rendu d'origine, les rapports, "
+                                  "l'installation du correcteur",
+    "terminal.unprotected.network": "il pouvait utiliser le réseau",
+    "terminal.unprotected.processes": "les processus qu'il a lancés avec setsid peuvent survivre à la limite de "
+                                      "temps",
+    "terminal.unprotected.root": "il a tourné en root (sans capacités) : il pouvait modifier les fichiers de "
+                                 "root, et la limite de processus ne s'appliquait pas",
+    "terminal.unprotected.shared_uid": "il a tourné sous votre propre utilisateur : la limite de processus "
+                                       "comptait aussi vos processus",
+    "terminal.unprotected_hint": "pour du code non fiable, utilisez le niveau bwrap ou unshare "
+                                 "(docs/security.md dit ce qu'il faut à chacun) ; --require-sandbox unshare "
+                                 "refuse de noter en dessous",
     "terminal.warning": "attention : {text}",
     "terminal.column.check": "Vérification",
     "terminal.column.status": "Statut",

@@ -11,7 +11,7 @@ the cursor, clear the screen, write the clipboard or print a fake score line.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from rich import box
 from rich.console import Console, Group
@@ -86,10 +86,21 @@ def _header(report: SubmissionReport, console: Console, lang: str) -> None:
     if env.get("config_file"):
         header.append("\n" + visible(tr(Msg("terminal.config", path=env["config_file"]), lang)))
     console.print(header)
-    if env.get("sandbox") == "none":
-        console.print(Text(tr(Msg("terminal.no_sandbox"), lang), style="yellow"))
+    render_unprotected(env, console, lang)
     for warning in report.warnings:
         console.print(Text(visible(tr(Msg("terminal.warning", text=warning), lang)), style="yellow"))
+
+
+def render_unprotected(env: Mapping[str, Any], console: Console, lang: str) -> None:
+    """In red, what the sandbox the report names did not protect (``sandbox_details["unprotected"]``)."""
+    details = env.get("sandbox_details") or {}
+    gaps = [str(gap) for gap in details.get("unprotected") or ()]
+    if not gaps:
+        return
+    console.print(Text(tr(Msg("terminal.unprotected", level=str(env.get("sandbox", "?"))), lang), style="bold red"))
+    for gap in gaps:
+        console.print(Text("  - " + tr(Msg(f"terminal.unprotected.{gap}"), lang), style="red"))
+    console.print(Text(tr(Msg("terminal.unprotected_hint"), lang), style="red"))
 
 
 def render(report: SubmissionReport, console: Console) -> None:

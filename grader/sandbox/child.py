@@ -362,9 +362,9 @@ def main() -> None:
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--limits", type=json.loads, default={})
     parser.add_argument("--drop-uid", type=int, default=None)
-    parser.add_argument("--hide", action="append", default=[])
+    parser.add_argument("--root", type=json.loads, default=None)  # unshare level: the whitelisted root
     opts = parser.parse_args()
-    load_confine().confine(opts.hide, opts.drop_uid, opts.limits)
+    load_confine().confine(opts.root, opts.drop_uid, opts.limits)
     serve(opts.req, opts.resp, opts.submission, opts.workdir)
 
 

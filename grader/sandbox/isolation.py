@@ -8,27 +8,30 @@ one. Each level turns the student process's command line into a confined one:
     bubblewrap: new PID, network, IPC and UTS namespaces; a filesystem made of
     read-only ``/usr`` (and its ``/bin``/``/lib`` links), the Python
     installation, the grader's work folder (read-only) and the submission's
-    temporary copy (read-write); a private ``/tmp``; ``/proc`` of its own PID
-    namespace; no capabilities. The grader's package, its reference solution
-    and everything else on the machine are simply not there.
+    temporary copy (read-write); a private 1777 ``/tmp`` and ``/dev/shm``;
+    ``/proc`` of its own PID namespace; no capabilities.
 ``unshare``
-    util-linux ``unshare``: the same namespaces, plus a mount namespace in
-    which ``child.py`` hides the grader's installation under empty tmpfs
-    mounts before any student code runs. The rest of the filesystem stays
-    visible (with the permissions of the sandbox user).
+    util-linux ``unshare``: the same namespaces, and ``confine.py`` builds the
+    same whitelisted root itself (:func:`root_spec`, ``confine.build_root``)
+    before any student code runs. The grader's package, the original hand-in,
+    the other hand-ins, the ``--out`` folder and everything else on the
+    machine are simply not there.
 ``none``
-    a plain child process in its own session.
+    a plain child process in its own session: :func:`unprotected` lists what
+    it does not protect, and the report says so.
 
 At every level the grader, when it runs as root, runs the student's code
 under a dedicated unprivileged uid (one per concurrent submission, from
 :data:`UID_BASE`), because ``RLIMIT_NPROC`` is not enforced for root and a
-dedicated uid also keeps concurrent submissions out of each other's files.
-Resource limits (:class:`Limits`) are applied by ``child.py`` at every level.
+dedicated uid also keeps concurrent submissions out of each other's files
+(at ``none`` only when that uid can read the Python installation).
+Resource limits (:class:`Limits`) are applied by ``confine.py`` at every level.
 docs/security.md explains what each level defends and what it does not.
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import os
@@ -41,15 +44,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
-LEVELS = ("bwrap", "unshare", "none")
+from grader.sandbox.rootfs import bwrap_args, python_roots, root_spec
+
+LEVELS = ("bwrap", "unshare", "none")  # strongest first
 UID_BASE = 64_000  # dedicated uids for student processes when the grader runs as root
 UID_SLOTS = 256
-PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the ``grader`` package: never visible to students
+PROBE_UID = UID_BASE - 1  # the uid the unshare level's probe runs Python under
+UNPROTECTED = ("files", "network", "processes", "root", "shared_uid")  # what unprotected() can name
 
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits of one student process (``setrlimit`` in ``child.py``)."""
+    """Resource limits of one student process (``setrlimit`` in ``confine.py``)."""
 
     address_space_mb: int = 3072  # torch needs ~0.7 GiB of address space with one thread
     cpu_s: int = 600  # CPU seconds of one student process (a fresh process after each timeout/crash)
@@ -63,25 +69,51 @@ class Limits:
 
 
 class UidPool:
-    """Hands out one dedicated uid per concurrently graded submission (grader running as root)."""
+    """Hands out one dedicated uid per concurrently graded submission (grader running as root).
+
+    A uid is also locked machine-wide (``flock`` on a file of :data:`UID_LOCKS`), so that two graders
+    running at once never give the same uid to two students: the process limit counts per uid."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._used: set[int] = set()
+        self._held: dict[int, int] = {}  # uid -> descriptor of its lock file
 
     def acquire(self) -> int | None:
         if os.geteuid() != 0:
             return None
         with self._lock:
             for uid in range(UID_BASE, UID_BASE + UID_SLOTS):
-                if uid not in self._used:
-                    self._used.add(uid)
-                    return uid
+                if uid not in self._held:
+                    fd = _lock_uid(uid)
+                    if fd is not None:
+                        self._held[uid] = fd
+                        return uid
         return None
 
     def release(self, uid: int | None) -> None:
         with self._lock:
-            self._used.discard(uid)
+            fd = self._held.pop(uid, None) if uid is not None else None
+            if fd is not None and fd >= 0:
+                os.close(fd)  # closing the descriptor releases the flock
+
+
+UID_LOCKS = Path("/run/lock/grader-uids")
+
+
+def _lock_uid(uid: int) -> int | None:
+    """A descriptor holding ``uid``'s machine-wide lock; None when another grader holds it; -1 when there is
+    no place for locks (then uids are only unique within this grader)."""
+    try:
+        UID_LOCKS.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(UID_LOCKS / str(uid), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+    except OSError:
+        return -1
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
 
 
 UIDS = UidPool()
@@ -93,6 +125,11 @@ def requested_level(value: str | None = None) -> str:
     if level not in LEVELS + ("auto",):
         raise ValueError(f"unknown sandbox level {level!r}: choose auto, {', '.join(LEVELS)}")
     return level
+
+
+def at_least(level: str, required: str) -> bool:
+    """``level`` is as strong as ``required`` (bwrap > unshare > none)."""
+    return LEVELS.index(level) <= LEVELS.index(required)
 
 
 def choose_level(requested: str = "auto") -> tuple[str, str | None]:
@@ -113,13 +150,21 @@ def choose_level(requested: str = "auto") -> tuple[str, str | None]:
 
 @functools.lru_cache(maxsize=None)
 def _probe(level: str) -> str | None:
-    """None when ``level`` can start a process on this machine, else a one-line reason."""
+    """None when ``level`` can confine a process on this machine, else a one-line reason.
+
+    ``unshare`` is probed with the real thing: ``confine.py`` builds the whitelisted root, drops to a
+    dedicated uid (grader as root) and starts this Python again in there."""
     tool = "bwrap" if level == "bwrap" else "unshare"
     if shutil.which(tool) is None:
         return f"{tool} is not installed" + (" (Debian: apt-get install bubblewrap)" if tool == "bwrap" else "")
-    argv = wrap(level, ["/bin/sh", "-c", "exit 0"], copy_dir=None, workdir=None, uid=None)
+    if level == "bwrap":
+        argv = wrap(level, ["/bin/sh", "-c", "exit 0"], copy_dir=None, workdir=None, uid=None)
+    else:
+        uid = str(PROBE_UID) if os.geteuid() == 0 else "-"
+        argv = wrap(level, [sys.executable, "-I", str(Path(__file__).with_name("confine.py")),
+                            json.dumps(root_spec(None, None)), uid], copy_dir=None, workdir=None, uid=None)
     try:
-        result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+        result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"{tool} could not start ({exc})"
     if result.returncode != 0:
@@ -128,38 +173,12 @@ def _probe(level: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
-def python_roots() -> tuple[str, ...]:
-    """Folders the student's Python needs: the interpreter's installation and the environment."""
-    roots = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}
-    roots.add(os.path.dirname(os.path.realpath(sys.executable)))
-    roots = {r for r in roots if not r.startswith("/usr/") and r != "/usr"}
-    # keep only the outermost folders
-    return tuple(sorted(r for r in roots if not any(r != o and r.startswith(o + os.sep) for o in roots)))
-
-
-@functools.lru_cache(maxsize=None)
-def hidden_paths() -> tuple[str, ...]:
-    """What a student process must never see: the grader's package and the project's other folders."""
-    hide = [str(PACKAGE_DIR)]
-    project = PACKAGE_DIR.parent
-    if (project / "reference").is_dir() or (project / "pyproject.toml").is_file():
-        keep = {Path(r) for r in python_roots()}
-        for entry in sorted(project.iterdir()):
-            if entry == PACKAGE_DIR or not entry.is_dir() or entry.is_symlink():
-                continue
-            if any(k == entry or entry in k.parents for k in keep):
-                continue  # the virtual environment lives in the project folder
-            hide.append(str(entry))
-    return tuple(hide)
-
-
 def wrap(level: str, argv: list[str], *, copy_dir: Path | None, workdir: Path | None,
          uid: int | None) -> list[str]:
     """The command line that runs ``argv`` at ``level``."""
     if level == "bwrap":
-        caps = ("CAP_SETUID", "CAP_SETGID") if uid is not None and os.geteuid() == 0 else ()
-        return _bwrap(rw=[copy_dir], ro=[workdir], caps=caps) + ["--"] + argv
+        caps = () if os.geteuid() != 0 else ("CAP_SETPCAP",) + (("CAP_SETUID", "CAP_SETGID") if uid is not None else ())
+        return bwrap_args(rw=[copy_dir], ro=[workdir], caps=caps) + ["--"] + argv
     if level == "unshare":
         user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
         return (["unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc", "--net", "--ipc",
@@ -179,6 +198,19 @@ def reachable_by_others(path: str) -> bool:
     return True
 
 
+def unprotected(level: str, uid: int | None) -> tuple[str, ...]:
+    """What the student's code is NOT protected from doing at ``level`` (keys of :data:`UNPROTECTED`):
+
+    ``files``: read and write whatever its uid can (other hand-ins, the original, ``--out``, the
+    grader's installation); ``network``; ``processes``: children that call setsid outlive the kill;
+    ``root``: it runs as root without capabilities (root's files are writable, no process limit);
+    ``shared_uid``: it runs under the grader's own uid (the process limit counts the grader's processes)."""
+    gaps = ["files", "network", "processes"] if level == "none" else []
+    if uid is None:
+        gaps.append("root" if os.geteuid() == 0 else "shared_uid")
+    return tuple(gaps)
+
+
 @dataclass(frozen=True)
 class Sandbox:
     """The confinement of one submission's student processes."""
@@ -193,12 +225,13 @@ class Sandbox:
         if self.uid is not None:
             argv += ["--drop-uid", str(self.uid)]
         if self.level == "unshare":
-            argv += [arg for path in hidden_paths() for arg in ("--hide", path)]
+            argv += ["--root", json.dumps(root_spec(copy_dir, workdir))]
         return wrap(self.level, argv, copy_dir=copy_dir, workdir=workdir, uid=self.uid)
 
     def describe(self) -> dict:
         return {"level": self.level, "uid": self.uid if self.uid is not None else os.geteuid(),
-                "dedicated_uid": self.uid is not None, "limits": self.limits.as_dict(), "note": self.note}
+                "dedicated_uid": self.uid is not None, "limits": self.limits.as_dict(), "note": self.note,
+                "unprotected": list(unprotected(self.level, self.uid))}
 
 
 def _choose(requested: str) -> tuple[str, str | None]:
@@ -211,14 +244,19 @@ def resolve_level(requested: str) -> str:
     return _choose(requested)[0]
 
 
+def level_and_reason(requested: str) -> tuple[str, str | None]:
+    """The level a run asking for ``requested`` gets here, and why it is weaker than asked (or None)."""
+    return _choose(requested)
+
+
 @contextmanager
 def sandbox_for(requested: str, limits: Limits) -> Iterator[Sandbox]:
     """The sandbox of one submission: the level (probed once per process) and, while it is graded, a
     dedicated uid where one works."""
     level, note = _choose(requested)
     uid = UIDS.acquire()
-    if uid is not None and level != "bwrap" and not all(reachable_by_others(r) for r in python_roots()):
-        UIDS.release(uid)  # an unprivileged uid could not even start this Python outside bwrap
+    if uid is not None and level == "none" and not all(reachable_by_others(r) for r in python_roots()):
+        UIDS.release(uid)  # an unprivileged uid could not even start this Python without a root of its own
         uid = None
         note = (note + "; " if note else "") + "student code runs as root: the Python installation is not " \
                                                "readable by an unprivileged user"
@@ -228,64 +266,20 @@ def sandbox_for(requested: str, limits: Limits) -> Iterator[Sandbox]:
         UIDS.release(uid)
 
 
-def _bwrap(rw: list[Path | None], ro: list[Path | None], *, new_pid: bool = True,
-           caps: tuple[str, ...] = ()) -> list[str]:
-    """bubblewrap's arguments: ``rw`` folders bound read-write, ``ro`` read-only, ``caps`` kept.
-
-    ``new_pid`` False is for the warm launcher, whose children each make their own PID namespace
-    (and whose pids must be the grader's, to be killed by it)."""
-    rw_paths = [str(p) for p in rw if p is not None]
-    ro_paths = [str(p) for p in ro if p is not None]
-    args = ["bwrap", "--die-with-parent", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-            "--unshare-cgroup-try", "--hostname", "grader-sandbox"]
-    if new_pid:
-        args += ["--unshare-pid"]
-    if os.geteuid() != 0:
-        args += ["--unshare-user"]
-    args += ["--ro-bind", "/usr", "/usr"]
-    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
-        if os.path.islink(top):
-            args += ["--symlink", os.readlink(top), top]
-        elif os.path.isdir(top):
-            args += ["--ro-bind", top, top]
-    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/passwd", "/etc/group"):
-        args += ["--ro-bind-try", etc, etc]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    # bwrap creates missing parent folders with mode 0700: make them traversable for the sandbox uid first
-    bound = [*python_roots(), *ro_paths, *rw_paths]
-    made: list[str] = []
-    for path in bound:
-        for parent in reversed(Path(path).parents):
-            if str(parent) not in ("/", "/usr", "/tmp") and str(parent) not in made and str(parent) not in bound:
-                made.append(str(parent))
-                args += ["--perms", "0755", "--dir", str(parent)]
-    for root in python_roots():
-        args += ["--ro-bind", root, root]
-    for path in hidden_paths():
-        if any(path == r or path.startswith(r + os.sep) for r in python_roots()):
-            args += ["--tmpfs", path]  # e.g. a non-editable install of the grader in site-packages
-    for path in ro_paths:
-        args += ["--ro-bind", path, path]
-    for path in rw_paths:
-        args += ["--bind", path, path]
-    args += ["--chdir", "/", "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp", "--cap-drop", "ALL"]
-    for cap in caps:
-        args += ["--cap-add", cap]  # child.py / zygote.py drop them before any student code runs
-    return args
-
-
 def launcher_command(level: str, argv: list[str], class_root: Path) -> list[str] | None:
     """How to start the warm launcher of a sandboxed class run; None when it cannot be sandboxed here
-    (the class run then starts each student process afresh, sandboxed)."""
+    (the class run then starts each student process afresh, sandboxed).
+
+    The launcher runs no student code: each process it forks builds its own root (:func:`root_spec`)
+    from the launcher's view before any student code runs."""
     if level == "none":
         return list(argv)
     if os.geteuid() != 0:
         return None  # its children would need to create namespaces and keep a uid of their own
     if level == "bwrap":
-        caps = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID")
-        return _bwrap(rw=[class_root], ro=[], new_pid=False, caps=caps) + ["--"] + argv
-    hides = [arg for path in hidden_paths() for arg in ("--hide", path)]
-    return ["unshare", "--mount", "--net", "--ipc", "--uts", "--"] + argv + hides
+        caps = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SYS_CHROOT", "CAP_SETPCAP")
+        return bwrap_args(rw=[class_root], ro=[], new_pid=False, caps=caps) + ["--"] + argv
+    return ["unshare", "--mount", "--net", "--ipc", "--uts", "--"] + argv
 
 
 def prepare_folders(root: Path, copy_dir: Path, workdir: Path, uid: int | None) -> None:
@@ -307,9 +301,14 @@ RUNTIME_FILES = ("child.py", "confine.py", "zygote.py")
 def install_runtime(folder: Path) -> Path:
     """Copy the student-side scripts into ``folder``: the student process never sees the grader's package.
 
-    Returns the path of ``child.py`` there."""
+    Called again before every student process starts, so a process always runs the grader's own
+    scripts, whatever an earlier one did. Returns the path of ``child.py`` there."""
     for name in RUNTIME_FILES:
         target = folder / name
+        try:
+            target.unlink()  # never write through a link or into a file someone else opened
+        except FileNotFoundError:
+            pass
         shutil.copyfile(Path(__file__).with_name(name), target)
         os.chmod(target, 0o644)
     return folder / "child.py"

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from grader.sandbox.isolation import install_runtime, launcher_command
+from grader.sandbox.rootfs import root_spec
 from grader.sandbox.process import child_environment
 
 READY_TIMEOUT_S = 120.0
@@ -25,14 +26,14 @@ class LauncherError(Exception):
 class WarmLauncher:
     """Forks student processes from a process that has already imported torch.
 
-    ``level``: the sandbox level of the class run. The launcher then runs in that sandbox, seeing only
-    ``class_root`` (where every submission's temporary folder of the run is made), and each child
-    narrows its view to its own submission (see zygote.py)."""
+    ``level``: the sandbox level of the class run. The launcher then runs in that sandbox (under bwrap
+    seeing only ``class_root``, where every submission's temporary folder of the run is made), and each
+    child builds a root of its own that holds only its submission (see zygote.py)."""
 
     def __init__(self, level: str = "none") -> None:
         self.level = level
         self._tmp = tempfile.TemporaryDirectory(prefix="grader-class-")
-        self.class_root = Path(self._tmp.name)
+        self.class_root = Path(self._tmp.name).resolve()  # bound at this very path in the launcher's sandbox
         runtime = self.class_root / "runtime"
         runtime.mkdir()
         install_runtime(runtime)
@@ -63,10 +64,10 @@ class WarmLauncher:
               limits: dict | None = None) -> int:
         """Fork a student process serving ``submission``; returns its pid (also its process group).
 
-        ``workdir``'s parent is the submission's own folder in ``class_root``."""
+        ``submission`` (its copy) and ``workdir`` are in ``class_root``."""
+        root = root_spec(submission, workdir) if self.level != "none" else None
         request = json.dumps({"submission": str(submission), "workdir": str(workdir), "uid": uid,
-                              "limits": limits or {}, "isolate": self.level != "none",
-                              "class_root": str(self.class_root), "own_root": str(workdir.parent)}).encode()
+                              "limits": limits or {}, "root": root}).encode()
         with self._lock:
             if self.proc.poll() is not None:
                 raise LauncherError("the warm launcher has stopped")

@@ -70,12 +70,12 @@ class StudentSession:
         self.sandbox = sandbox or Sandbox("none")
         # in a class run, the folder is made where the launcher's sandbox sees it
         self._tmp = tempfile.TemporaryDirectory(prefix="grader-", dir=getattr(launcher, "class_root", None))
-        root = Path(self._tmp.name)
+        root = Path(self._tmp.name).resolve()  # bound at this very path in the student's root
         self.copy_dir = root / "submission"
         self.workdir = root / "work"
         self.workdir.mkdir()
         self.copied = _copy_submission(submission, self.copy_dir)
-        self.child_script = isolation.install_runtime(self.workdir)
+        self.child_script = self.workdir / "child.py"  # installed afresh before every process (_start_process)
         isolation.prepare_folders(root, self.copy_dir, self.workdir, self.sandbox.uid)
         self.present = tuple(m for m in MODULES if (self.copy_dir / f"{m}.py").is_file())
         self.process: StudentProcess | None = None
@@ -100,9 +100,15 @@ class StudentSession:
         """Start the student process and ask it to import the submission; don't wait."""
         self._start_and_send_load()
 
-    def _start_and_send_load(self) -> None:
+    def _start_process(self) -> None:
+        """A new student process, running scripts freshly copied from the grader's package (never ones
+        an earlier student process could have changed)."""
+        self.child_script = isolation.install_runtime(self.workdir)
         self.process = StudentProcess(self.copy_dir, self.workdir, self.launcher, self.sandbox, self.child_script)
         self.process.start()
+
+    def _start_and_send_load(self) -> None:
+        self._start_process()
         self.process.send("load", {"modules": list(self.loadable)})
         self._load_started = time.monotonic()
 
@@ -165,8 +171,7 @@ class StudentSession:
         if self.process is not None:
             self.process.close()
         self.restarts += 1
-        self.process = StudentProcess(self.copy_dir, self.workdir, self.launcher, self.sandbox, self.child_script)
-        self.process.start()
+        self._start_process()
         try:
             self.process.request("load", {"modules": list(self.loadable)}, self.load_timeout_s,
                                  doing="importing the submission again")

@@ -12,11 +12,13 @@ It replies ``{"pid": N}``; children are reaped automatically.
 
 Sandboxed class runs (``bwrap`` / ``unshare``): the launcher itself runs in a
 sandbox that sees the class run's folder, and each forked child, before any
-student code, enters new mount, PID, network, IPC and UTS namespaces in which
-that folder shows only its own submission, forks PID 1 of its PID namespace
-(which serves the student; the fork the grader knows waits for it), then
-applies ``confine.py`` (dedicated uid, no capabilities, resource limits)
-exactly as a fresh student process does.
+student code, enters new mount, PID, network, IPC and UTS namespaces, forks
+PID 1 of its PID namespace (which serves the student; the fork the grader
+knows waits for it), and there applies ``confine.py`` exactly as a fresh
+student process at the ``unshare`` level does: the whitelisted root of the
+request (its own copy read-write, its work folder read-only, the Python
+installation, nothing of the other submissions), then the dedicated uid, no
+capabilities and the resource limits.
 """
 
 from __future__ import annotations
@@ -67,15 +69,15 @@ def _become_student(child, confine, request: dict, req_fd: int, resp_fd: int) ->
 
     Sandboxed class runs first enter new namespaces and fork PID 1 of the new PID namespace, which
     does the rest while this process waits for it (and exits with its code)."""
-    if request.get("isolate"):
-        confine.private_namespaces(request["class_root"], request["own_root"])
+    root = request.get("root")
+    if root is not None:
+        confine.new_namespaces()
         pid = os.fork()
         if pid:
             os.close(req_fd)
             os.close(resp_fd)
             return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) & 0xFF
-        confine.mount_proc()
-    confine.confine([], request.get("uid"), request.get("limits") or {})
+    confine.confine(root, request.get("uid"), request.get("limits") or {})
     _serve(child, request, req_fd, resp_fd)
     return 0
 
@@ -96,13 +98,10 @@ def _serve(child, request: dict, req_fd: int, resp_fd: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sock", type=int, required=True)
-    parser.add_argument("--hide", action="append", default=[])
     opts = parser.parse_args()
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, fileno=opts.sock)
     child = _load("grader_student_child", "child.py")
     confine = _load("grader_student_confine", "confine.py")
-    if opts.hide:
-        confine.hide(opts.hide)
     import torch
 
     child._warm_up_autograd(torch)
