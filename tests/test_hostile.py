@@ -228,7 +228,7 @@ def test_a_classmate_cannot_read_or_change_other_hand_ins_or_reports(level, tmp_
     out = tmp_path / "hostile-out"
     proc = grade_class(klass, out, level, "--jobs", "1", "--only", "load", "--only", "mse.forward")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    aaa, zzz = (json.loads((out / f"{name}.json").read_text()) for name in ("aaa", "zzz"))
+    aaa, zzz = (json.loads((out / "students" / f"{name}.json").read_text()) for name in ("aaa", "zzz"))
     assert aaa["score"] == aaa["max_score"] > 0
     assert [c["status"] for c in zzz["checks"]] == ["passed", "passed"], "zzz saw aaa's hand-in or report"
     assert folder_digest(klass / "aaa") == before
