@@ -259,6 +259,11 @@ MESSAGES = {
     "hint.train.grad_none": "w.grad is None: w = w - epsilon * w.grad makes a new tensor, which is not the "
                             "parameter autograd computes gradients for. Update in place: with torch.no_grad(): "
                             "w -= epsilon * w.grad",
+    # issue 17: evidence of gradient descent (probes), gradcheck of the right function, lowered precision
+    "compare.lowered": "{base} (float32's tolerance: your code returned {dtype} for {inputs} inputs)",
+    "hint.compare.low_precision": "your code returned {dtype} although the inputs were {inputs}: a cast (.half(), "
+                                  ".bfloat16(), torch.autocast) loses precision. Keep the inputs' dtype: the "
+                                  "grader never judges with a tolerance looser than float32's",
     # terminal report
     "terminal.hidden": "hidden",
     "terminal.config": "config: {path}",

@@ -283,6 +283,13 @@ MESSAGES = {
     "hint.train.grad_none": "w.grad vaut None : w = w - epsilon * w.grad crée un nouveau tenseur, qui n'est "
                             "pas le paramètre dont autograd calcule le gradient. Mettez à jour sur place : "
                             "with torch.no_grad(): w -= epsilon * w.grad",
+    # issue 17 : preuves de la descente de gradient (sondes), gradcheck de la bonne fonction, précision réduite
+    "compare.lowered": "{base} (tolérance de float32 : votre code a renvoyé du {dtype} pour des entrées "
+                       "{inputs})",
+    "hint.compare.low_precision": "votre code a renvoyé du {dtype} alors que les entrées étaient en {inputs} : "
+                                  "une conversion (.half(), .bfloat16(), torch.autocast) perd de la précision. "
+                                  "Gardez le dtype des entrées : le correcteur ne juge jamais avec une tolérance "
+                                  "plus large que celle de float32",
     # rapport dans le terminal
     "terminal.hidden": "masqué",
     "terminal.config": "configuration : {path}",
