@@ -53,6 +53,9 @@ CASES = {
     "gradcheck.float32_cast": ("mse.gradcheck", "failed", {"tp1": [
         ("ctx.save_for_backward(yhat, y)\n        q", "yhat, y = yhat.float(), y.float()\n"
                                                     "        ctx.save_for_backward(yhat, y)\n        q")]}),
+    "gradcheck.wrong_function": ("linear.gradcheck", "failed", {"tp1": [  # a constant passes gradcheck alone
+        ("linear = Linear.apply", "Linear.apply = staticmethod(lambda X, W, b: X @ W * 0 + b * 0)\n"
+                                  "linear = Linear.apply")]}),
     # direct calls
     "compare.low_precision": ("mse.forward", "failed", {"tp1": [(MSE_FWD, "return (((yhat - y) ** 2).sum() / q).bfloat16()")]}),
     # Linear

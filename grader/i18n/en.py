@@ -91,7 +91,7 @@ MESSAGES = {
     "mse.backward.count": "MSE.backward must return 2 gradients (grad_yhat, grad_y), got {got}",
     "mse.backward.passed": "both gradients right, shape (4, 3), grad_output = {g}",
     # gradcheck
-    "gradcheck.passed": "gradcheck passed in float64",
+    "gradcheck.passed": "gradcheck passed in float64, and the function computes the right value",
     "gradcheck.not_tensor": "{function} returned {got}, not a tensor",
     "gradcheck.failed": "gradcheck failed: {head}",
     "gradcheck.failed_at": "gradcheck failed: ∂out{output}/∂{input}{index}: numerical {numerical:.6g}, "
@@ -260,7 +260,14 @@ MESSAGES = {
                             "parameter autograd computes gradients for. Update in place: with torch.no_grad(): "
                             "w -= epsilon * w.grad",
     # issue 17: evidence of gradient descent (probes), gradcheck of the right function, lowered precision
+    "gradcheck.wrong_function": "gradcheck passed (your backward agrees with finite differences of your "
+                                "forward), but {function} does not compute {expected}: {mismatch}",
+    "gradcheck.expected.mse": "1/q ‖Ŷ−Y‖²",
+    "gradcheck.expected.mse_or_mean": "1/q ‖Ŷ−Y‖² (or the element mean 1/(q·p) ‖Ŷ−Y‖²)",
     "compare.lowered": "{base} (float32's tolerance: your code returned {dtype} for {inputs} inputs)",
+    "hint.gradcheck.wrong_function": "gradcheck only compares your backward with finite differences of your own "
+                                     "forward, so a function that computes something else (a constant, another "
+                                     "formula) passes it: {function} must compute {expected}",
     "hint.compare.low_precision": "your code returned {dtype} although the inputs were {inputs}: a cast (.half(), "
                                   ".bfloat16(), torch.autocast) loses precision. Keep the inputs' dtype: the "
                                   "grader never judges with a tolerance looser than float32's",

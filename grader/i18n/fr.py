@@ -96,7 +96,7 @@ MESSAGES = {
     "mse.backward.count": "MSE.backward doit renvoyer 2 gradients (grad_yhat, grad_y), obtenu {got}",
     "mse.backward.passed": "les deux gradients sont corrects, forme (4, 3), grad_output = {g}",
     # gradcheck
-    "gradcheck.passed": "gradcheck réussi en float64",
+    "gradcheck.passed": "gradcheck réussi en float64, et la fonction calcule la bonne valeur",
     "gradcheck.not_tensor": "{function} a renvoyé {got}, pas un tenseur",
     "gradcheck.failed": "gradcheck a échoué : {head}",
     "gradcheck.failed_at": "gradcheck a échoué : ∂out{output}/∂{input}{index} : numérique {numerical:.6g}, "
@@ -284,8 +284,15 @@ MESSAGES = {
                             "pas le paramètre dont autograd calcule le gradient. Mettez à jour sur place : "
                             "with torch.no_grad(): w -= epsilon * w.grad",
     # issue 17 : preuves de la descente de gradient (sondes), gradcheck de la bonne fonction, précision réduite
+    "gradcheck.wrong_function": "gradcheck réussit (votre backward concorde avec les différences finies de votre "
+                                "forward), mais {function} ne calcule pas {expected} : {mismatch}",
+    "gradcheck.expected.mse": "1/q ‖Ŷ−Y‖²",
+    "gradcheck.expected.mse_or_mean": "1/q ‖Ŷ−Y‖² (ou la moyenne des éléments 1/(q·p) ‖Ŷ−Y‖²)",
     "compare.lowered": "{base} (tolérance de float32 : votre code a renvoyé du {dtype} pour des entrées "
                        "{inputs})",
+    "hint.gradcheck.wrong_function": "gradcheck compare seulement votre backward aux différences finies de votre "
+                                     "propre forward : une fonction qui calcule autre chose (une constante, une "
+                                     "autre formule) le réussit. {function} doit calculer {expected}",
     "hint.compare.low_precision": "votre code a renvoyé du {dtype} alors que les entrées étaient en {inputs} : "
                                   "une conversion (.half(), .bfloat16(), torch.autocast) perd de la précision. "
                                   "Gardez le dtype des entrées : le correcteur ne juge jamais avec une tolérance "
