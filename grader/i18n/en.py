@@ -260,6 +260,19 @@ MESSAGES = {
                             "parameter autograd computes gradients for. Update in place: with torch.no_grad(): "
                             "w -= epsilon * w.grad",
     # issue 17: evidence of gradient descent (probes), gradcheck of the right function, lowered precision
+    "probe.call.train": "called again for one epoch with epsilon = {epsilon:.3g} on {rows} rows",
+    "probe.call.manual": "called again with n_iter = 1 and epsilon = {epsilon:.3g}",
+    "probe.raised": "{call}, your function raised {type}: {message}",
+    "probe.timeout": "{call}, your function did not answer within the check's time limit ({limit:g} s)",
+    "probe.crashed": "{call}, your function crashed the student process: {reason}",
+    "probe.not_finite": "{call}, your function returned parameters that are not finite",
+    "probe.at_optimum": "with epsilon = 0 your function returned parameters whose MSE on those rows ({mse:.4g}) "
+                        "is already near the least-squares optimum ({optimum:.4g}; a starting point is at least "
+                        "{min_ratio:g}× above it): with epsilon = 0, gradient descent returns its initial "
+                        "parameters (random or zero), not a solution",
+    "probe.step": "{call}, your function moved (w, b) by {got:.3g} where gradient descent moves them by "
+                  "{want:.3g} (ratio {ratio:.3g}, cosine {cosine:.3f}; gradient descent gives a ratio within "
+                  "{low:.3g}–{high:.3g} and a cosine ≥ {cosine_min:g})",
     "gradcheck.wrong_function": "gradcheck passed (your backward agrees with finite differences of your "
                                 "forward), but {function} does not compute {expected}: {mismatch}",
     "gradcheck.expected.mse": "1/q ‖Ŷ−Y‖²",

@@ -284,6 +284,19 @@ MESSAGES = {
                             "pas le paramètre dont autograd calcule le gradient. Mettez à jour sur place : "
                             "with torch.no_grad(): w -= epsilon * w.grad",
     # issue 17 : preuves de la descente de gradient (sondes), gradcheck de la bonne fonction, précision réduite
+    "probe.call.train": "rappelée pour une époque avec epsilon = {epsilon:.3g} sur {rows} lignes",
+    "probe.call.manual": "rappelée avec n_iter = 1 et epsilon = {epsilon:.3g}",
+    "probe.raised": "{call}, votre fonction a levé {type} : {message}",
+    "probe.timeout": "{call}, votre fonction n'a pas répondu dans le temps limite du test ({limit:g} s)",
+    "probe.crashed": "{call}, votre fonction a fait planter le processus de l'étudiant : {reason}",
+    "probe.not_finite": "{call}, votre fonction a renvoyé des paramètres non finis",
+    "probe.at_optimum": "avec epsilon = 0, votre fonction a renvoyé des paramètres dont la MSE sur ces lignes "
+                        "({mse:.4g}) est déjà proche de l'optimum des moindres carrés ({optimum:.4g} ; un point de "
+                        "départ est au moins {min_ratio:g}× au-dessus) : avec epsilon = 0, la descente de gradient "
+                        "renvoie ses paramètres initiaux (aléatoires ou nuls), pas une solution",
+    "probe.step": "{call}, votre fonction a déplacé (w, b) de {got:.3g} là où la descente de gradient les "
+                  "déplace de {want:.3g} (rapport {ratio:.3g}, cosinus {cosine:.3f} ; la descente de gradient "
+                  "donne un rapport entre {low:.3g} et {high:.3g} et un cosinus ≥ {cosine_min:g})",
     "gradcheck.wrong_function": "gradcheck réussit (votre backward concorde avec les différences finies de votre "
                                 "forward), mais {function} ne calcule pas {expected} : {mismatch}",
     "gradcheck.expected.mse": "1/q ‖Ŷ−Y‖²",
