@@ -147,6 +147,7 @@ def test_descent_along_the_element_mean_follows_the_mse_policy(tmp_path, launche
     assert accepted.status.value == "passed" and accepted.details["probes"]["convention"] == "mean"
     strict = grade(sub, "descent.manual", launcher=launcher, strict_mse=True).check("descent.manual")
     assert strict.status.value == "failed" and strict.details["diagnosis"] == "mse.mean_strict"
+    assert "gradient of the element mean" in strict.message and "strict" in strict.message
 
 
 @needs_data

@@ -140,10 +140,10 @@ def _judge_descent(ctx: CheckContext, x: torch.Tensor, y: torch.Tensor, details:
         ratio = evidence["ratio"] * (1 if convention == "lab" else P)
         return Outcome(True, Msg("descent.passed_probe", summary=summary, mse=Msg(f"probe.{convention}"),
                                  ratio=ratio, cosine=evidence["cosine"]), details)
+    if evidence is not None and ctx.config.strict_mse and probes.problem(evidence, plan.tolerance, (1.0 / P,)) is None:
+        return _failed(Msg("probe.mean_strict", ratio=evidence["ratio"]), details, "mse.mean_strict")
     message = Msg("descent.not_descent", mse=details["mse"], threshold=details["threshold"],
                   optimum=details["optimum_mse"])
-    if evidence is not None and ctx.config.strict_mse and probes.problem(evidence, plan.tolerance, (1.0 / P,)) is None:
-        return _failed(message, details, "mse.mean_strict")  # descent along the element mean's gradient
     return _failed(message, details, "descent.not_gradient_descent", seen=seen)
 
 
