@@ -3,13 +3,19 @@
 Usage:  .venv/bin/python benchmarks/bench_check.py [--runs 5] [--submission reference]
 
 Each run is a fresh process, as a teacher or CI would start it. Also prints
-where the time goes in one run (per check, from the JSON report).
+where the time goes in one run (per check, from the JSON report), and the CPU
+time (user + system) of all the processes, which other work on a shared machine
+barely changes: compare CPU medians there. The student process's CPU is counted
+only at sandbox level ``none`` (under bwrap it dies with its PID namespace and is
+never waited for), so run ``GRADER_SANDBOX=none .venv/bin/python
+benchmarks/bench_check.py`` for CPU comparisons.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -20,10 +26,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
+def timed(cmd: list[str]) -> tuple[float, int, float]:
+    """(wall seconds, exit code, CPU seconds: user + system of the command and every process it waited for).
+
+    The CPU time barely moves when other work loads the machine, the wall time does: compare CPU times
+    when the machine is shared.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start, proc.returncode
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, proc.returncode, cpu
 
 
 def main() -> None:
@@ -34,19 +49,23 @@ def main() -> None:
     grader = [sys.executable, "-m", "grader", "check", opts.submission]
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        torch_times, grade_times = [], []
+        torch_times, grade_times, torch_cpu, grade_cpu = [], [], [], []
         for _ in range(opts.runs):
-            torch_times.append(timed([sys.executable, "-c", "import torch"])[0])
-            seconds, code = timed(grader + ["--json", str(report)])
+            seconds, _, cpu = timed([sys.executable, "-c", "import torch"])
+            torch_times.append(seconds)
+            torch_cpu.append(cpu)
+            seconds, code, cpu = timed(grader + ["--json", str(report)])
             grade_times.append(seconds)
+            grade_cpu.append(cpu)
             if code not in (0, 1):
                 sys.exit(f"grader exited with {code}")
         data = json.loads(report.read_text())
     print(f"runs: {opts.runs}")
     print(f'python -c "import torch"        median {statistics.median(torch_times):6.2f} s  '
-          f"(min {min(torch_times):.2f}, max {max(torch_times):.2f})")
+          f"(min {min(torch_times):.2f}, max {max(torch_times):.2f})  CPU median {statistics.median(torch_cpu):.2f} s")
     print(f"grader check {opts.submission:<18} median {statistics.median(grade_times):6.2f} s  "
-          f"(min {min(grade_times):.2f}, max {max(grade_times):.2f})  score {data['score']:g}/{data['max_score']:g}")
+          f"(min {min(grade_times):.2f}, max {max(grade_times):.2f})  CPU median {statistics.median(grade_cpu):.2f} s  "
+          f"score {data['score']:g}/{data['max_score']:g}")
     print("\nwhere the time goes (last run):")
     for key, value in data["environment"].get("timings_s", {}).items():
         print(f"  {key:<26} {value:6.2f} s")

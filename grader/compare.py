@@ -7,8 +7,13 @@ relative differences and where they are. Returns a :class:`Mismatch` record
 values agree.
 
 Tolerances follow ``torch.testing.assert_close`` for the less precise of the
-two dtypes: float64 rtol=1e-7, atol=1e-7; float32 rtol=1.3e-6, atol=1e-5;
-float16/bfloat16 rtol=1e-3, atol=1e-5.
+two dtypes (float64 rtol=1e-7, atol=1e-7; float32 rtol=1.3e-6, atol=1e-5), but
+never looser than float32's when the grader's inputs (the expected value) were
+float32 or float64: a student's result in float16 or bfloat16 is judged at
+float32's tolerance (else bfloat16's 1.6e-2 would accept a result 1.2 % wrong,
+issue 17), and the mismatch says the student's code lowered the precision
+(``details["lowered_precision"]``; the checks then give the hint
+``compare.low_precision``). A correct float32 result still passes.
 """
 
 from __future__ import annotations
@@ -38,6 +43,25 @@ class Mismatch:
 def _tolerance_dtype(dtype: torch.dtype) -> torch.dtype:
     """The dtype whose tolerances apply: a non-floating dtype (an integer tensor) is judged as float32."""
     return dtype if dtype in TOLERANCES else torch.float32
+
+
+#: Expected values of these dtypes (the grader's inputs) are never judged looser than float32's tolerance.
+FLOOR_FOR = (torch.float32, torch.float64)
+LOW_PRECISION = (torch.float16, torch.bfloat16)
+
+
+def judging_dtype(expected: torch.dtype, got: torch.dtype) -> torch.dtype:
+    """The dtype whose tolerances judge ``got`` against ``expected``: the less precise of the two, floored at
+    float32 when ``expected`` is float32 or float64."""
+    worst = max((_tolerance_dtype(expected), _tolerance_dtype(got)), key=lambda d: TOLERANCES[d])
+    if expected in FLOOR_FOR and TOLERANCES[worst] > TOLERANCES[torch.float32]:
+        return torch.float32
+    return worst
+
+
+def lowered_precision(expected: torch.dtype, got: torch.dtype) -> bool:
+    """The student's result has fewer bits than float32 although the grader's inputs had at least as many."""
+    return expected in FLOOR_FOR and got in LOW_PRECISION
 
 
 def tolerances(*dtypes: torch.dtype) -> tuple[float, float]:
@@ -101,12 +125,13 @@ def compare(expected: torch.Tensor, got: Any, what: Any = "value", *,
     tensor = _attributes(expected, got, what)
     if isinstance(tensor, Mismatch):
         return tensor
-    default_rtol, default_atol = tolerances(expected.dtype, tensor.dtype)
+    judged = judging_dtype(expected.dtype, tensor.dtype)
+    default_rtol, default_atol = TOLERANCES[judged]
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
     exp = expected.detach().to(torch.float64)
     obs = tensor.detach().to(torch.float64)
-    tol = {"rtol": rtol, "atol": atol, "dtype": _least_precise(expected.dtype, tensor.dtype)}
+    tol = {"rtol": rtol, "atol": atol, "dtype": str(judged).replace("torch.", "")}
     if not torch.isfinite(obs).all():
         bad = (~torch.isfinite(obs)).nonzero()
         index = tuple(int(i) for i in bad[0]) if len(bad) else ()
@@ -128,19 +153,21 @@ def compare(expected: torch.Tensor, got: Any, what: Any = "value", *,
     params = dict(what=what, diff=evidence["max_abs_diff"], expected=evidence["expected_at"],
                   got=evidence["got_at"], rel=evidence["rel_diff_at"], rtol=rtol, atol=atol)
     if exp.dim() == 0:
-        return Mismatch("values", Msg("compare.values_scalar", **params), evidence)
-    return Mismatch("values", Msg("compare.values", **params, count=evidence["mismatched"],
-                                  total=evidence["total"], index=at), evidence)
+        message = Msg("compare.values_scalar", **params)
+    else:
+        message = Msg("compare.values", **params, count=evidence["mismatched"], total=evidence["total"], index=at)
+    if lowered_precision(expected.dtype, tensor.dtype):
+        evidence["lowered_precision"] = {"dtype": _name(tensor.dtype), "inputs": _name(expected.dtype)}
+        message = Msg("compare.lowered", base=message, **evidence["lowered_precision"])
+    return Mismatch("values", message, evidence)
 
 
 def close(expected: torch.Tensor, got: Any, **tol: float) -> bool:
     return compare(expected, got, **tol) is None
 
 
-def _least_precise(*dtypes: torch.dtype) -> str:
-    """The name of the dtype :func:`tolerances` chose (a float64 vs int64 comparison says float32)."""
-    worst = max((_tolerance_dtype(d) for d in dtypes), key=lambda d: TOLERANCES[d])
-    return str(worst).replace("torch.", "")
+def _name(dtype: torch.dtype) -> str:
+    return str(dtype).replace("torch.", "")
 
 
 def _english(msg: Msg) -> str:

@@ -76,3 +76,29 @@ def test_describe_and_shape_str():
     assert text(describe((1, 2)), "fr") == "un tuple de 2 éléments"
     assert text(describe(torch.zeros(2, 3))) == "a tensor of shape (2, 3)"
     assert shape_str(torch.Size([4])) == "(4,)"
+
+
+def test_low_precision_results_are_judged_at_float32_tolerance_and_said_so():
+    expected = torch.randn(10, dtype=torch.float64)
+    for dtype in (torch.bfloat16, torch.float16):
+        assert tolerances(torch.float64, dtype) > tolerances(torch.float32)  # what assert_close would use
+        mismatch = compare(expected, (expected * 1.012).to(dtype), "grad")  # 1.2 % wrong: inside bfloat16's 1.6 %
+        assert mismatch is not None and mismatch.kind == "values"
+        assert mismatch.details["tolerance"] == {"rtol": 1.3e-6, "atol": 1e-5, "dtype": "float32"}
+        name = str(dtype).replace("torch.", "")
+        assert mismatch.details["lowered_precision"] == {"dtype": name, "inputs": "float64"}
+        assert f"float32's tolerance: your code returned {name} for float64 inputs" in text(mismatch.message)
+        assert f"votre code a renvoyé du {name}" in text(mismatch.message, "fr")
+    wrong32 = compare(expected, (expected * 1.012).float())
+    assert "lowered_precision" not in wrong32.details  # float32 is not a lowered precision
+
+
+def test_low_precision_mismatch_gives_its_hint_when_nothing_else_matched():
+    from grader.checks.diagnose import diagnosed
+
+    expected = torch.randn(3, dtype=torch.float64)
+    details = {"mismatch": compare(expected, expected.bfloat16()).details}
+    hints = diagnosed(details, None)
+    assert details["diagnosis"] == "compare.low_precision"
+    assert text(hints[0]).startswith("your code returned bfloat16 although the inputs were float64")
+    assert diagnosed({"mismatch": compare(expected, expected * 2).details}, None) == []

@@ -53,6 +53,11 @@ CASES = {
     "gradcheck.float32_cast": ("mse.gradcheck", "failed", {"tp1": [
         ("ctx.save_for_backward(yhat, y)\n        q", "yhat, y = yhat.float(), y.float()\n"
                                                     "        ctx.save_for_backward(yhat, y)\n        q")]}),
+    "gradcheck.wrong_function": ("linear.gradcheck", "failed", {"tp1": [  # a constant passes gradcheck alone
+        ("linear = Linear.apply", "Linear.apply = staticmethod(lambda X, W, b: X @ W * 0 + b * 0)\n"
+                                  "linear = Linear.apply")]}),
+    # direct calls
+    "compare.low_precision": ("mse.forward", "failed", {"tp1": [(MSE_FWD, "return (((yhat - y) ** 2).sum() / q).bfloat16()")]}),
     # Linear
     "linear.grad_b_not_summed": ("linear.backward", "failed", {"tp1": [(LIN_B, "grad_b = grad_output")]}),
     "linear.grad_b_keepdim": ("linear.backward", "failed", {"tp1": [(LIN_B, "grad_b = grad_output.sum(0, keepdim=True)")]}),
@@ -85,12 +90,28 @@ CASES = {
         ("w = w - epsilon * grad_w", "w = w"), ("b = b - epsilon * grad_b", "b = b")]}),
     "descent.grad_b_not_summed": ("descent.manual", "failed", {"tp1": [(LIN_B, "grad_b = grad_output")]}),
     "descent.losses_missing": ("descent.manual", "failed", {"tp1_descente": [("losses.append(loss.item())", "pass")]}),
+    "descent.losses_count": ("descent.manual", "failed", {"tp1_descente": [
+        ("losses.append(loss.item())", "losses.append(loss.item()) if len(losses) < 2 else None")]}),
+    "descent.not_gradient_descent": ("descent.manual", "failed", {"tp1_descente": [(
+        "    n, p = x.shape[1], y.shape[1]\n",
+        "    n, p = x.shape[1], y.shape[1]\n    if epsilon > 0:  # closed form; a real loop only where epsilon = 0\n"
+        "        sol = torch.linalg.lstsq(torch.cat([x, torch.ones(len(x), 1)], 1), y).solution\n"
+        "        return sol[:-1], sol[-1], [10.0 / (k + 1) for k in range(n_iter)]\n")]}),
     # load
     "load.misnamed": ("load", "failed", {"tp1_descente": [("def descente(", "def descente_gradient(")]}),
     "load.missing_module": ("load", "failed", {"tp1": [("import torch\n", "import torch\nimport nosuchmodule_xyz\n")]}),
 }
 
 TRAINING = {
+    "train.not_gradient_descent": ("train.sgd", "failed", {"tp1_autograd": [(
+        "    w, b = _init_parametres(x_train.shape[1])\n    train_losses, test_losses = [], []\n\n"
+        "    for _ in range(n_epochs):\n        # tolist()",
+        "    sol = torch.linalg.lstsq(torch.cat([x_train, torch.ones(len(x_train), 1)], 1), y_train).solution\n"
+        "    return sol[:-1], sol[-1:].reshape(1), [1.0] * n_epochs, [1.0] * n_epochs\n"
+        "    w, b = _init_parametres(x_train.shape[1])\n    train_losses, test_losses = [], []\n\n"
+        "    for _ in range(n_epochs):\n        # tolist()")]}),
+    "train.bias_not_updated": ("train.minibatch", "failed", {"tp1_autograd": [
+        ("_pas_de_gradient((w, b), epsilon)", "_pas_de_gradient((w,), epsilon)")]}),
     "train.grads_accumulate": ("train.batch", "failed", {"tp1_autograd": [("            param.grad.zero_()\n", "")]}),
     "train.wrong_sign": ("train.batch", "failed", {"tp1_autograd": [(STEP, "            param += epsilon * param.grad\n")]}),
     "train.no_update": ("train.minibatch", "failed", {"tp1_autograd": [

@@ -3,8 +3,20 @@
 The grader makes the data (the lab's shapes: x (50, 13), y (50, 3), a linear
 signal plus noise), calls ``descente(x, y, epsilon, n_iter)``, and evaluates
 the parameters it returns with its own MSE against the least-squares optimum
-of the same data. The losses the loop reports must decrease, but they are the
-student's claim: the verdict is the grader's own evaluation.
+of the same data. The losses the loop reports must decrease and be one per
+iteration (``n_iter``, or ``n_iter + 1`` with the final one: the template asks
+for "la liste des n_iter coûts"; a list of another length, e.g. 2 losses for
+500 iterations, is not the record of this run and fails the check, as a
+missing list does). The losses are the student's claim: the verdict is the
+grader's own evaluation.
+
+Good parameters are not enough (a closed form gets them, issue 17): the grader
+calls ``descente`` twice more with ``n_iter = 1`` and the run seed (so the same
+initial parameters), with ``epsilon = 0`` (its initial ``(w0, b0)``, which must
+be a real starting point) and with a small epsilon: one step must be exactly
+``−epsilon · c · ∇L(w0, b0)``, ``L`` the lab's MSE, ``c = 1``, or ``c = 1/p``
+for the element mean when the MSE convention policy accepts it (``mse.forward``);
+see :mod:`grader.checks.probes`. One step is exact, so the tolerance is tight.
 """
 
 from __future__ import annotations
@@ -14,10 +26,12 @@ from typing import Any
 import torch
 
 from grader.checks import expected as ref
+from grader.checks import probes
 from grader.checks.base import CheckContext, Outcome, check
 from grader.checks.diagnose import diagnosis
 from grader.compare import describe, shape_str
 from grader.i18n import Msg
+from grader.sandbox.errors import StudentFailure
 
 Q, N, P = 50, 13, 3
 
@@ -102,8 +116,51 @@ def descent_manual(ctx: CheckContext) -> Outcome:
     if reported is None or len(reported) < 2:
         got = describe(result[2]) if len(result) > 2 else Msg("describe.nothing")
         return _failed(Msg("descent.losses_missing", got=got), details, "descent.losses_missing")
+    if len(reported) not in (cfg.descent_n_iter, cfg.descent_n_iter + 1):
+        return _failed(Msg("descent.losses_count", got=len(reported), n_iter=cfg.descent_n_iter,
+                           n_iter_plus=cfg.descent_n_iter + 1), details, "descent.losses_count")
     if not reported[-1] < reported[0]:
         return _failed(Msg("descent.losses_not_decreasing", first=reported[0], last=reported[-1]), details,
                        "descent.losses_not_decreasing")
-    return Outcome(True, Msg("descent.passed", mse=mse, threshold=threshold, optimum=optimum,
-                             n_iter=cfg.descent_n_iter), details)
+    summary = Msg("descent.passed", mse=mse, threshold=threshold, optimum=optimum, n_iter=cfg.descent_n_iter)
+    return _judge_descent(ctx, x, y, details, summary)
+
+
+def _judge_descent(ctx: CheckContext, x: torch.Tensor, y: torch.Tensor, details: dict[str, Any],
+                   summary: Msg) -> Outcome:
+    """Good parameters: passed when one step of ``descente`` is gradient descent's (see the module docstring)."""
+    plan = probes.Plan("manual", Q, 1.0)
+    constants = (1.0,) if ctx.config.strict_mse else (1.0, 1.0 / P)
+    seen, evidence = _probe(ctx, x, y, plan, constants)
+    details["probes"] = {"n_iter": 1, "epsilon": plan.epsilon, "tolerance": plan.tolerance.as_dict(),
+                         "accepted_constants": list(constants), **(evidence or {}), "established": seen is None}
+    if seen is None and evidence is not None:
+        convention = "lab" if probes.problem(evidence, plan.tolerance) is None else "mean"
+        details["probes"]["convention"] = convention
+        ratio = evidence["ratio"] * (1 if convention == "lab" else P)
+        return Outcome(True, Msg("descent.passed_probe", summary=summary, mse=Msg(f"probe.{convention}"),
+                                 ratio=ratio, cosine=evidence["cosine"]), details)
+    if evidence is not None and ctx.config.strict_mse and probes.problem(evidence, plan.tolerance, (1.0 / P,)) is None:
+        return _failed(Msg("probe.mean_strict", ratio=evidence["ratio"]), details, "mse.mean_strict")
+    message = Msg("descent.not_descent", mse=details["mse"], threshold=details["threshold"],
+                  optimum=details["optimum_mse"])
+    return _failed(message, details, "descent.not_gradient_descent", seen=seen)
+
+
+def _probe(ctx: CheckContext, x, y, plan: probes.Plan, constants: tuple[float, ...]
+           ) -> tuple[Msg | None, dict[str, Any] | None]:
+    """(what was seen when descent is not established, else None; the evidence of the step)."""
+    results = []
+    for epsilon in (0.0, plan.epsilon):
+        call = probes.call(plan, epsilon)
+        try:
+            value = ctx.student.call("tp1_descente.descente", x, y, epsilon, 1, seed=ctx.student_seed)
+        except StudentFailure as exc:
+            return probes.failure(exc, call)[0], None
+        params = parameters_of(value, N, P)
+        if isinstance(params[0], Msg):
+            return Msg("probe.wrong_return", call=call, problem=params[0]), None
+        results.append(tuple(p.detach().to(torch.float64).numpy() for p in params))
+    evidence = probes.measure(x.numpy(), y.numpy(), results[0], results[1], plan.epsilon, 1.0)
+    found = probes.problem(evidence, plan.tolerance, constants)
+    return (probes.seen(found, evidence, plan) if found else None), evidence

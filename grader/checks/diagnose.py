@@ -58,5 +58,13 @@ def diagnosis(details: dict[str, Any], diagnosis_id: str, **params: Any) -> list
 
 
 def diagnosed(details: dict[str, Any], known: Known | None) -> list[Msg]:
-    """Record ``known`` in ``details`` and return its hint as a list (empty when nothing matched)."""
-    return diagnosis(details, known.id, **known.params) if known is not None else []
+    """Record ``known`` in ``details`` and return its hint as a list.
+
+    When no known mistake matched but the comparison in ``details["mismatch"]`` found a result of lower
+    precision than the inputs (float16, bfloat16 for float64 inputs; see :mod:`grader.compare`), that is
+    the diagnosis (``compare.low_precision``); otherwise the list is empty.
+    """
+    if known is not None:
+        return diagnosis(details, known.id, **known.params)
+    lowered = (details.get("mismatch") or {}).get("lowered_precision")
+    return diagnosis(details, "compare.low_precision", **lowered) if lowered else []

@@ -10,6 +10,14 @@ When gradcheck fails, the grader computes both Jacobians itself through the
 same proxy (central differences for the numerical one, one backward per output
 element for the analytical one) and reports the entry where they differ most
 (see :mod:`grader.checks.jacobian`).
+
+gradcheck only compares the backward with finite differences of the student's
+own forward: a constant function (both Jacobians zero) or another formula whose
+backward is consistent passes it (issue 17). So when gradcheck passes, the
+grader also compares the forward's value on the gradcheck inputs with the
+function the check is about (MSE: the lab's, or the element mean when the MSE
+convention policy accepts it; Linear: ``X @ W + b``); a different value fails
+with ``gradcheck.wrong_function``, whose message says that the Jacobians agreed.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from torch.autograd.gradcheck import GradcheckError
 from grader.checks.base import Outcome
 from grader.checks.diagnose import diagnosis
 from grader.checks.jacobian import EPS, compare_jacobians
+from grader.compare import close, compare
 from grader.i18n import Msg
 from grader.sandbox.errors import StudentFailure
 from grader.sandbox.student import Student
@@ -72,8 +81,9 @@ def function_error(kind: str, text: str) -> str | None:
     return None
 
 
-def run_gradcheck(student: Student, path: str, inputs: tuple[torch.Tensor, ...],
-                  names: Sequence[str]) -> Outcome:
+def run_gradcheck(student: Student, path: str, inputs: tuple[torch.Tensor, ...], names: Sequence[str],
+                  accepted: Sequence[torch.Tensor], expected: Any) -> Outcome:
+    """gradcheck on ``path``; when it passes, the value must be one of ``accepted`` (``expected`` names it)."""
     fn = remote_function(student, path)
     details: dict[str, Any] = {"inputs": [list(x.shape) for x in inputs], "input_names": list(names),
                                "dtype": "float64", "eps": EPS, "atol": ATOL, "rtol": RTOL}
@@ -95,7 +105,23 @@ def run_gradcheck(student: Student, path: str, inputs: tuple[torch.Tensor, ...],
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         details["gradcheck_message"] = str(exc)[:2000]
         return Outcome(False, Msg("gradcheck.could_not_run", text=text), details)
-    return Outcome(True, Msg("gradcheck.passed"), details)
+    return _right_function(student, path, inputs, accepted, expected, details)
+
+
+def _right_function(student: Student, path: str, inputs: tuple[torch.Tensor, ...], accepted: Sequence[torch.Tensor],
+                    expected: Any, details: dict[str, Any]) -> Outcome:
+    """gradcheck passed: is the function the right one? Its value on the gradcheck inputs says."""
+    function = path.split(".", 1)[1]
+    got = student.call(path, *inputs)
+    if any(close(value.detach(), got) for value in accepted):
+        return Outcome(True, Msg("gradcheck.passed"), details)
+    what = f"{function}({', '.join(details['input_names'])})"
+    mismatch = compare(accepted[0].detach(), got, what)
+    details["value_mismatch"] = mismatch.details if mismatch else {}
+    message = Msg("gradcheck.wrong_function", function=function, expected=expected,
+                  mismatch=mismatch.message if mismatch else "")
+    return Outcome(False, message, details, diagnosis(details, "gradcheck.wrong_function", function=function,
+                                                      expected=expected))
 
 
 def _failed(fn, inputs, names, details: dict[str, Any], head: str) -> Outcome:

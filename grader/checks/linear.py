@@ -122,4 +122,5 @@ def linear_backward(ctx: CheckContext) -> Outcome:
 
 @check("linear.gradcheck", needs=("tp1.Linear",), on_error=function_error)
 def linear_gradcheck(ctx: CheckContext) -> Outcome:
-    return run_gradcheck(ctx.student, "tp1.Linear.apply", _inputs(ctx, 4, 3, 2), NAMES)
+    inputs = _inputs(ctx, 4, 3, 2)
+    return run_gradcheck(ctx.student, "tp1.Linear.apply", inputs, NAMES, [ref.linear(*inputs)], "X @ W + b")

@@ -147,4 +147,6 @@ def mse_backward(ctx: CheckContext) -> Outcome:
 @check("mse.gradcheck", needs=("tp1.MSE",), on_error=function_error)
 def mse_gradcheck(ctx: CheckContext) -> Outcome:
     yhat, y = _inputs(ctx, 3, 2)
-    return run_gradcheck(ctx.student, "tp1.MSE.apply", (yhat, y), ("yhat", "y"))
+    accepted = [ref.mse_lab(yhat, y)] + ([] if ctx.config.strict_mse else [ref.mse_mean(yhat, y)])
+    expected = Msg("gradcheck.expected.mse" if ctx.config.strict_mse else "gradcheck.expected.mse_or_mean")
+    return run_gradcheck(ctx.student, "tp1.MSE.apply", (yhat, y), ("yhat", "y"), accepted, expected)

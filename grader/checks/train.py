@@ -6,8 +6,16 @@ hyper-parameters of :class:`grader.config.TrainingSettings`, then recomputes
 the train and test MSE of the returned ``(w, b)`` itself and compares them
 with ``optimum * (1 + rel_margin)``, the optimum being the closed-form
 least-squares fit on the training part. The loss curves the student's loop
-reports are kept as evidence for the report, never as the verdict. A failure
-is diagnosed by :mod:`grader.checks.train_diagnosis`.
+reports are kept as evidence for the report, never as the verdict.
+
+Good parameters are not enough: a closed form gets them too. On every hand-in
+the probes of :mod:`grader.checks.train_probes` call the loop again (epsilon = 0,
+then a small epsilon, one epoch) and establish that it steps along the gradient
+(``details["probes"]``). A check passes when the MSEs are under the thresholds
+AND descent is established; good parameters whose descent cannot be established
+fail with ``train.not_gradient_descent``, whose hint says what the probes saw.
+A failure is diagnosed from the same probe results by
+:mod:`grader.checks.train_diagnosis`.
 """
 
 from __future__ import annotations
@@ -24,10 +32,10 @@ from grader.checks.base import CheckContext, Outcome, check
 from grader.checks.descent import losses_of
 from grader.checks.diagnose import diagnosis
 from grader.checks.train_diagnosis import diagnose_training, replay_without_zeroing, training_error
+from grader.checks.train_probes import ProbeRun, run_probes
 from grader.compare import describe
 from grader.config import TrainingSettings
 from grader.i18n import Msg
-from grader.sandbox.errors import StudentFailure
 from grader.sandbox.student import NpyFile
 
 FILES = ("x_train", "y_train", "x_test", "y_test")
@@ -81,6 +89,9 @@ def run_training(ctx: CheckContext, function: str, settings: TrainingSettings, l
     mse = {part: housing.mse(getattr(split, f"x_{part}"), getattr(split, f"y_{part}"), w_np, b_np)
            for part in ("train", "test")}
     details["mse"] = mse
+    start = time.perf_counter()
+    probe_run = run_probes(ctx, function, settings.batch_size, lambda value: _probe_params(value, n_features))
+    details["probes"] = {**probe_run.details(), "time_s": round(time.perf_counter() - start, 3)}
     summary = Msg("train.summary", train=mse["train"], train_threshold=thresholds["train"], test=mse["test"],
                   test_threshold=thresholds["test"], optimum_train=optimum.train_mse,
                   optimum_test=optimum.test_mse, n=settings.n_epochs)
@@ -89,22 +100,29 @@ def run_training(ctx: CheckContext, function: str, settings: TrainingSettings, l
     else:
         failing = [part for part in ("train", "test") if mse[part] > thresholds[part]]
         if not failing:
-            return Outcome(True, summary, details)
+            return _judge_descent(summary, details, probe_run)
         message = Msg("train.above", parts=Msg("train.parts." + "_".join(failing)), summary=summary)
-    return Outcome(False, message, details, _diagnosis(ctx, function, settings, details, (w_np, b_np)))
+    return Outcome(False, message, details, _diagnosis(ctx, function, settings, details, (w_np, b_np), probe_run))
+
+
+def _probe_params(value: Any, n_features: int) -> tuple[np.ndarray, np.ndarray] | Msg:
+    params = _params(value, n_features)
+    return params if isinstance(params, Msg) else _numpy(params)
+
+
+def _judge_descent(summary: Msg, details: dict[str, Any], probe_run: ProbeRun) -> Outcome:
+    """Good parameters: passed when the probes establish descent, else ``train.not_gradient_descent``."""
+    evidence = probe_run.evidence
+    if probe_run.established and evidence is not None:
+        return Outcome(True, Msg("train.passed", summary=summary, ratio=evidence["ratio"],
+                                 cosine=evidence["cosine"]), details)
+    return Outcome(False, Msg("train.not_descent", summary=summary), details,
+                   diagnosis(details, "train.not_gradient_descent", seen=probe_run.seen))
 
 
 def _diagnosis(ctx: CheckContext, function: str, settings: TrainingSettings, details: dict[str, Any],
-               returned: tuple[np.ndarray, np.ndarray]) -> list[Msg]:
+               returned: tuple[np.ndarray, np.ndarray], probe_run: ProbeRun) -> list[Msg]:
     split, _ = ctx.data
-    n_features = split.x_train.shape[1]
-
-    def probe(epsilon: float):
-        try:
-            params = _params(_call(ctx, function, settings, epsilon, 1), n_features)
-        except StudentFailure:  # the probe is evidence only; the verdict is already made
-            return None
-        return None if isinstance(params, Msg) else _numpy(params)
 
     def mse_train(w, b) -> float:
         return housing.mse(split.x_train, split.y_train, w, b)
@@ -112,7 +130,8 @@ def _diagnosis(ctx: CheckContext, function: str, settings: TrainingSettings, det
     def replay(w0, b0):
         return replay_without_zeroing(split, w0, b0, settings.epsilon, settings.n_epochs)
 
-    found, evidence = diagnose_training(probe, mse_train, returned, details.get("train_losses"),
+    found, evidence = diagnose_training(probe_run.initial, probe_run.evidence, mse_train, returned,
+                                        details.get("train_losses"),
                                         replay if function == "descente_batch" else None)
     details["diagnosis_evidence"] = evidence
     return diagnosis(details, found)

@@ -1,15 +1,15 @@
 """Why a training loop failed, from what it returns (never from its source).
 
-When a ``train.*`` check fails, the grader calls the student's function twice
-more with the same seed (so the same initial parameters):
-
-- with ``epsilon = 0`` for one epoch: the loop returns its initial ``(w0, b0)``;
-- with a tiny ``epsilon`` for one epoch: a correct loop goes downhill from there.
-
-Then it names the mistake: parameters returned unchanged (the update is never
-applied, or applied to a copy: flat loss), an update with the wrong sign
-(uphill even with a tiny step), gradients never zeroed (batch descent only: the
-grader replays that mistake from ``(w0, b0)`` and finds the student's result),
+The probes of :mod:`grader.checks.train_probes` have already called the
+student's function with the run seed (so the same initial parameters), for
+one epoch, with ``epsilon = 0`` (its initial ``(w0, b0)``) and with a small
+epsilon (the step it takes from there, measured against the grader's
+gradient). From those results, without calling the student again, this module
+names the mistake: parameters returned unchanged (the update is never applied,
+or applied to a copy: flat loss), an update with the wrong sign (the probe's
+step points uphill), a bias that never moves while its gradient is not zero,
+gradients never zeroed (batch descent only: the grader replays that mistake
+from ``(w0, b0)`` on the full training part and finds the student's result),
 or a divergence with the right sign (a step too large for the data: a loss
 summed instead of averaged, or a learning rate other than ``epsilon``).
 Exceptions the student's loop raises are named by :func:`training_error`.
@@ -21,8 +21,6 @@ import math
 from typing import Any, Callable
 
 import numpy as np
-
-TINY_EPSILON = 1e-6  # small enough that even a loss summed over 16,512 rows steps downhill
 
 
 def training_error(kind: str, text: str) -> str | None:
@@ -59,30 +57,31 @@ def replay_without_zeroing(split, w0: np.ndarray, b0: np.ndarray, epsilon: float
         return float(((x @ w + b - y) ** 2).mean())
 
 
-def diagnose_training(probe: Callable[[float], tuple[np.ndarray, np.ndarray] | None], mse_train: Callable,
-                      returned: tuple[np.ndarray, np.ndarray], curve: Any, batch_replay: Callable | None
-                      ) -> tuple[str, dict[str, Any]]:
+def diagnose_training(initial: tuple[np.ndarray, np.ndarray] | None, step: dict[str, Any] | None,
+                      mse_train: Callable, returned: tuple[np.ndarray, np.ndarray], curve: Any,
+                      batch_replay: Callable | None) -> tuple[str, dict[str, Any]]:
     """(diagnosis id, evidence) of a failed training check.
 
-    ``probe(epsilon)``: the parameters the student's function returns after one epoch at ``epsilon``
-    (None when that call fails); ``mse_train(w, b)``: the grader's train MSE; ``batch_replay(w0, b0)``:
-    the train MSE of the accumulating-gradient replay (batch descent only).
+    ``initial``: what the loop returned at ``epsilon = 0`` (None when that probe failed); ``step``: the
+    evidence of the probe's step (:func:`grader.checks.probes.measure`; None when a probe failed);
+    ``mse_train(w, b)``: the grader's train MSE; ``batch_replay(w0, b0)``: the train MSE of the
+    accumulating-gradient replay (batch descent only).
     """
     evidence: dict[str, Any] = {}
-    initial = probe(0.0)
     finite = math.isfinite(mse_train(*returned))
     if initial is None:
         return ("train.diverged" if not finite else "train.not_converged"), evidence
     evidence["initial_mse"] = mse_train(*initial)
     if _same(initial, returned):
         return ("train.no_update" if _flat(curve) or not curve else "train.returned_initial_params"), evidence
-    step = probe(TINY_EPSILON)
-    if step is not None:
-        evidence["tiny_step_mse"] = mse_train(*step)
-        if evidence["tiny_step_mse"] > evidence["initial_mse"]:
+    if step is not None and step["cosine"] is not None:
+        evidence["probe_cosine"] = step["cosine"]
+        if step["cosine"] < 0:
             return "train.wrong_sign", evidence
     if not finite:
         return "train.diverged", evidence
+    if step is not None and step["step_norm"] > 0 and not step["bias_moved"] and step["gradient_b_norm"] > 0:
+        return "train.bias_not_updated", evidence
     if batch_replay is not None:
         replayed = batch_replay(*initial)
         evidence["replay_without_zeroing_mse"] = replayed
