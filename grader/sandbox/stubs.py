@@ -52,11 +52,14 @@ DATA_LIBRARIES = frozenset({"pandas", "datamaestro"})  # their stand-ins raise w
 MISSING = "{module} is not installed here: replaced by a stand-in that keeps the code running but shows, " \
           "draws and saves nothing"
 MISSING_DATA = "{module} is not installed here: replaced by a stand-in that has no data (using its data is an error)"
-_ROOTS = OPTIONAL_MODULES | {name.partition(".")[0] for name in ALWAYS}
+_WRITER_ROOTS = frozenset(name.partition(".")[0] for name in ALWAYS) - OPTIONAL_MODULES  # {"torch"}
 
 
 def _always(name: str) -> bool:
-    return any(name == prefix or name.startswith(prefix + ".") for prefix in ALWAYS)
+    for prefix in ALWAYS:
+        if name.startswith(prefix) and (len(name) == len(prefix) or name[len(prefix)] == "."):
+            return True
+    return False
 
 
 def _standable(name: str) -> bool:
@@ -144,13 +147,25 @@ class StandIns:
 
     # ------------------------------------------------------------ the import statement of a student file
     def student_import(self, name, globals=None, locals=None, fromlist=(), level=0):
-        if level == 0 and name.partition(".")[0] in _ROOTS:
-            why = self.stand_in_reason(name)
-            if why is not None:
-                return self._hand_out(name, fromlist, why)
-            if fromlist and name in REAL_REDIRECTS:
-                name = REAL_REDIRECTS[name]
+        if level == 0:
+            root = name.partition(".")[0]
+            if root in OPTIONAL_MODULES or (root in _WRITER_ROOTS and name.startswith(ALWAYS) and _always(name)):
+                return self._optional(name, globals, locals, fromlist)
+            if not fromlist:  # e.g. `import torch` in a function called 60,000 times: what __import__ returns
+                module = sys.modules.get(name)
+                if module is not None and not getattr(getattr(module, "__spec__", None), "_initializing", False):
+                    top = sys.modules.get(root)
+                    if top is not None:
+                        return top
         return self._real_import(name, globals, locals, fromlist, level)
+
+    def _optional(self, name, globals, locals, fromlist):
+        why = self.stand_in_reason(name)
+        if why is not None:
+            return self._hand_out(name, fromlist, why)
+        if fromlist and name in REAL_REDIRECTS:
+            name = REAL_REDIRECTS[name]
+        return self._real_import(name, globals, locals, fromlist, 0)
 
     def stand_in_reason(self, name: str) -> str | None:
         """``"always"``, ``"missing"`` (also when forced), or None for the real module."""
