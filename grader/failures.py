@@ -64,10 +64,19 @@ def crash_message(exc: StudentCrash) -> Msg:
     return Msg("error.crashed", reason=exc.reason)
 
 
-_STUB = re.compile(r"(?P<module>\S+) is not installed here: replaced by an inert stand-in \(its calls do nothing\)")
+# The warnings of grader/sandbox/stubs.py (MISSING, MISSING_DATA), word for word.
+_STUBS = {
+    "warning.stub": re.compile(r"(?P<module>\S+) is not installed here: replaced by a stand-in that keeps the code "
+                               r"running but shows, draws and saves nothing"),
+    "warning.stub_data": re.compile(r"(?P<module>\S+) is not installed here: replaced by a stand-in that has no data "
+                                    r"\(using its data is an error\)"),
+}
 
 
 def warning(text: str) -> Msg | str:
     """A load warning from the student process as a message; unknown text as is."""
-    match = _STUB.fullmatch(text)
-    return Msg("warning.stub", module=match["module"]) if match else text
+    for key, pattern in _STUBS.items():
+        match = pattern.fullmatch(text)
+        if match:
+            return Msg(key, module=match["module"])
+    return text

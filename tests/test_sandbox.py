@@ -75,7 +75,8 @@ def test_import_time_training_is_bounded_and_other_files_still_grade(make_submis
     assert got["descent.manual"] == "skipped"
 
 
-def test_missing_optional_modules_get_stand_ins_with_a_warning(make_submission):
+def test_missing_optional_modules_get_stand_ins_with_a_warning(make_submission, monkeypatch):
+    monkeypatch.setenv("GRADER_FORCE_STANDINS", "1")  # as on a machine without the student-libs extra
     header = ("import torch\nimport matplotlib.pyplot as plt\nfrom icecream import ic\n"
               "from torch.utils.tensorboard import SummaryWriter\nfrom tqdm import tqdm\n"
               "writer = SummaryWriter()\nfor i in tqdm(range(2)):\n    writer.add_scalar('x', ic(i), i)\n"
@@ -83,8 +84,7 @@ def test_missing_optional_modules_get_stand_ins_with_a_warning(make_submission):
     sub = make_submission(tp1=[("import torch\n", header)])
     report = grade(sub, "load", "mse.forward")
     assert statuses(report) == {"load": "passed", "mse.forward": "passed"}
-    assert any("matplotlib" in w for w in report.warnings)
-    assert any("icecream" in w for w in report.warnings)
+    assert [w.split()[0] for w in report.warnings] == ["matplotlib", "icecream", "tqdm"]  # tensorboard: by design
 
 
 def test_a_module_that_does_not_exist_is_named(make_submission):

@@ -68,7 +68,10 @@ MESSAGES = {
                                "(an exit or a crash at import time)",
     "error.protocol": "the student process sent a reply the grader refuses: {reason}",
     "error.internal": "internal error of the grader in this check: {type}: {text}",
-    "warning.stub": "{module} is not installed here: replaced by an inert stand-in (its calls do nothing)",
+    "warning.stub": "{module} is not installed here: replaced by a stand-in that keeps the code running but shows, "
+                    "draws and saves nothing",
+    "warning.stub_data": "{module} is not installed here: replaced by a stand-in that has no data (using its data "
+                         "is an error)",
     # load
     "load.passed": "the three files import and define every required name",
     "load.missing_file": "{module}.py is missing",

@@ -71,7 +71,10 @@ MESSAGES = {
                                "de {file} (un exit ou un plantage à l'import)",
     "error.protocol": "le processus de l'étudiant a envoyé une réponse que le correcteur refuse : {reason}",
     "error.internal": "erreur interne du correcteur dans cette vérification : {type} : {text}",
-    "warning.stub": "{module} n'est pas installé ici : remplacé par un module inerte (ses appels ne font rien)",
+    "warning.stub": "{module} n'est pas installé ici : remplacé par un module de substitution qui laisse le code "
+                    "s'exécuter mais n'affiche, ne dessine et n'enregistre rien",
+    "warning.stub_data": "{module} n'est pas installé ici : remplacé par un module de substitution sans données "
+                         "(utiliser ses données est une erreur)",
     # load
     "load.passed": "les trois fichiers s'importent et définissent tous les noms demandés",
     "load.missing_file": "{module}.py est absent",

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.abc
-import importlib.machinery
 import json
 import os
 import random
@@ -29,98 +27,17 @@ import types
 MAX_DEPTH = 8
 MAX_ELEMENTS = 2_000_000
 
-# Third-party modules that real TP1 files import for logging, plotting or data
-# loading but that are irrelevant to grading. When one is not installed it is
-# replaced by an inert stand-in instead of failing the import.
-OPTIONAL_MODULES = {
-    "tensorboard", "tensorboardX", "icecream", "matplotlib", "tqdm", "datamaestro",
-    "seaborn", "plotly", "wandb", "IPython", "pandas", "ipdb", "pdbpp", "rich",
-}
-PASSTHROUGH = {"tqdm.tqdm", "tqdm.trange", "tqdm.auto.tqdm", "tqdm.auto.trange",
-               "tqdm.notebook.tqdm", "tqdm.notebook.trange", "icecream.ic"}
 
-stub_warnings: list[str] = []
+def _load_stubs(folder: str):
+    """``stubs.py`` (the stand-ins for optional libraries) from ``folder``, the work folder, which holds a
+    copy of every student-side script (this script's own folder is not visible to a process forked by
+    the warm launcher)."""
+    import importlib.util
 
-
-class _Inert:
-    """Stands for anything of a missing optional module: every use is a no-op."""
-
-    def __init__(self, name: str):
-        object.__setattr__(self, "_name", name)
-
-    def __getattr__(self, attr: str):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        return _Inert(f"{self._name}.{attr}")
-
-    def __setattr__(self, attr, value):
-        pass
-
-    def __call__(self, *args, **kwargs):
-        if self._name in PASSTHROUGH:
-            if self._name.endswith("trange"):
-                return range(*args)
-            if not args:
-                return None
-            return args[0] if len(args) == 1 else args
-        if self._name.endswith("subplots"):
-            return _Inert(self._name + "()"), _Inert(self._name + "()")
-        return _Inert(self._name + "()")
-
-    def __iter__(self):
-        return iter(())
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def __getitem__(self, key):
-        return _Inert(f"{self._name}[]")
-
-    def __setitem__(self, key, value):
-        pass
-
-    def __repr__(self):
-        return f"<inert stand-in for {self._name}>"
-
-
-class _StubModule(types.ModuleType):
-    def __getattr__(self, attr: str):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        return _Inert(f"{self.__name__}.{attr}")
-
-
-class _StubLoader(importlib.abc.Loader):
-    def create_module(self, spec):
-        module = _StubModule(spec.name)
-        module.__path__ = []  # a package, so that submodules import too
-        return module
-
-    def exec_module(self, module):
-        pass
-
-
-class _StubFinder(importlib.abc.MetaPathFinder):
-    """Finds a stand-in for an optional module only when the real one is missing."""
-
-    def find_spec(self, fullname, path=None, target=None):
-        root = fullname.split(".")[0]
-        stub_for = None
-        if fullname == "torch.utils.tensorboard" or fullname.startswith("torch.utils.tensorboard."):
-            if importlib.machinery.PathFinder.find_spec("tensorboard") is None:
-                stub_for = "tensorboard"
-        elif root in OPTIONAL_MODULES and (root in sys.modules and isinstance(sys.modules[root], _StubModule)
-                                           or importlib.machinery.PathFinder.find_spec(root) is None):
-            stub_for = root
-        if stub_for is None:
-            return None
-        note = f"{stub_for} is not installed here: replaced by an inert stand-in (its calls do nothing)"
-        if note not in stub_warnings:
-            stub_warnings.append(note)
-        return importlib.machinery.ModuleSpec(fullname, _StubLoader(), is_package=True)
+    spec = importlib.util.spec_from_file_location("grader_student_stubs", os.path.join(folder, "stubs.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # ---------------------------------------------------------------- encoding
@@ -222,7 +139,7 @@ class Session:
 
         _warm_up_autograd(torch)
 
-        sys.meta_path.insert(0, _StubFinder())
+        stand_ins = _load_stubs(self.workdir).install(self.submission, force=bool(msg.get("force_stand_ins")))
         sys.path.insert(0, self.submission)
         results = {}
         for name in msg["modules"]:
@@ -237,7 +154,7 @@ class Session:
                 entry = {"ok": False, "error": _error(exc, self.submission)}
             entry["duration_s"] = time.perf_counter() - start
             results[name] = entry
-        return {"modules": results, "warnings": list(stub_warnings)}
+        return {"modules": results, "warnings": list(stand_ins.warnings)}
 
     def op_call(self, msg, emit):
         fn = self.resolve(msg["fn"])

@@ -12,6 +12,7 @@ reported by the ``load`` check, never a crash of the grader.
 from __future__ import annotations
 
 import itertools
+import os
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -109,8 +110,14 @@ class StudentSession:
 
     def _start_and_send_load(self) -> None:
         self._start_process()
-        self.process.send("load", {"modules": list(self.loadable)})
+        self.process.send("load", self._load_request())
         self._load_started = time.monotonic()
+
+    def _load_request(self) -> dict[str, Any]:
+        """What ``child.py``'s ``load`` is asked: the files to import and, for tests only
+        (``GRADER_FORCE_STANDINS=1`` in the grader's environment), to give every optional library the
+        submission imports a stand-in even when it is installed (stubs.py: ``install(force=True)``)."""
+        return {"modules": list(self.loadable), "force_stand_ins": os.environ.get("GRADER_FORCE_STANDINS") == "1"}
 
     @property
     def loadable(self) -> tuple[str, ...]:
@@ -173,7 +180,7 @@ class StudentSession:
         self.restarts += 1
         self._start_process()
         try:
-            self.process.request("load", {"modules": list(self.loadable)}, self.load_timeout_s,
+            self.process.request("load", self._load_request(), self.load_timeout_s,
                                  doing="importing the submission again")
         except StudentFailure as failure:
             raise StudentCrash(f"could not restart the student process: {failure}") from None
