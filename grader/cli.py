@@ -370,6 +370,20 @@ def config_command(
     sys.stdout.write(render(loaded, str(path)))
 
 
+@app.command("doctor")
+def doctor_command(path: Path = typer.Argument(Path("."), help="Where grading would start: the configuration "
+                                               "file that applies there is shown.")) -> None:
+    """What this machine gives the grader: Python, torch, the sandbox level and how to get a stronger one,
+    the data, cores, student libraries. Exit 0 when grading can run. Run it first when something looks off."""
+    from grader.doctor import can_grade, examine
+    from grader.reporters.doctor import render
+
+    console = Console(highlight=False)
+    findings = examine(path)
+    render(findings, console)
+    raise typer.Exit(EXIT_OK if can_grade(findings) else EXIT_FAILED)
+
+
 def main() -> None:
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate missed by a renderer prints as "\udcff"
         try:

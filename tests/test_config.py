@@ -244,12 +244,13 @@ def test_an_error_message_with_brackets_is_printed_as_is(tmp_path):
     assert proc.returncode == 2 and "no [tool.grader] table" in proc.stdout
 
 
-def test_the_readme_example_loads_and_holds_the_defaults_but_hidden_and_pass_mark(tmp_path):
+def test_the_documented_example_loads_and_holds_the_defaults_but_hidden_and_pass_mark(tmp_path):
+    """The annotated grader.toml of docs/configuration.md is valid and says the truth about the defaults."""
     from dataclasses import replace
 
     from conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     example = readme.split("An annotated `grader.toml`", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "grader.toml").write_text(example)
     config = load_file(tmp_path / "grader.toml").config
