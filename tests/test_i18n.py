@@ -12,19 +12,19 @@ from rich.console import Console
 
 from grader.config import DEFAULT_POINTS
 from grader.i18n import LANGS, Join, Msg, catalogue, placeholders, render, resolve_lang
-from grader.i18n import en, fr
+EN, FR = catalogue("en"), catalogue("fr")  # core + every area of grader/i18n/areas/
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_IDS = tuple(DEFAULT_POINTS)
 
 
 def test_both_catalogues_have_the_same_keys():
-    assert set(en.MESSAGES) == set(fr.MESSAGES)
+    assert set(EN) == set(FR)
 
 
-@pytest.mark.parametrize("key", sorted(en.MESSAGES))
+@pytest.mark.parametrize("key", sorted(EN))
 def test_same_placeholders_and_plural_forms_per_key(key):
-    english, french = en.MESSAGES[key], fr.MESSAGES[key]
+    english, french = EN[key], FR[key]
     assert placeholders(english) == placeholders(french), key
     assert type(english) is type(french)
     if isinstance(english, dict):
@@ -44,14 +44,14 @@ def _string_literals() -> set[str]:
 
 def test_every_id_or_key_the_code_names_has_a_message():
     missing = [s for s in _string_literals()
-               if s not in CHECK_IDS and s not in en.MESSAGES and f"hint.{s}" not in en.MESSAGES
+               if s not in CHECK_IDS and s not in EN and f"hint.{s}" not in EN
                and not s.endswith(".")]
     assert missing == []
 
 
 def test_every_check_has_a_name_in_both_languages():
     for check_id in CHECK_IDS:
-        assert f"check.{check_id}" in en.MESSAGES and f"check.{check_id}" in fr.MESSAGES
+        assert f"check.{check_id}" in EN and f"check.{check_id}" in FR
     assert render(Msg("check.descent.manual"), "fr") == "Descente de gradient à la main (tp1_descente.descente)"
 
 
@@ -66,7 +66,7 @@ def test_render_nested_messages_plurals_and_joins():
 
 
 def test_the_french_is_written_in_french():
-    text = " ".join(v if isinstance(v, str) else " ".join(v.values()) for v in fr.MESSAGES.values())
+    text = " ".join(v if isinstance(v, str) else " ".join(v.values()) for v in FR.values())
     for word in ("descente de gradient", "rétropropagation", "échoué", "réussi", "indice", "époque"):
         assert word in text.lower(), word
     assert catalogue("fr")["status.passed"] == "réussi"

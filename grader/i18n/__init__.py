@@ -49,10 +49,38 @@ class Join:
         self.sep = sep
 
 
-def catalogue(lang: str) -> Mapping[str, Any]:
-    from grader.i18n import en, fr
+_CATALOGUES: dict[str, dict[str, Any]] = {}
 
-    return {"en": en.MESSAGES, "fr": fr.MESSAGES}.get(lang, en.MESSAGES)
+
+def catalogue(lang: str) -> Mapping[str, Any]:
+    """Every message of ``lang`` (English for an unknown language).
+
+    The core messages live in ``en.py`` / ``fr.py``; a feature area may keep its own in
+    ``grader/i18n/areas/<area>.py``, which defines ``EN`` and ``FR`` dicts side by side. Areas
+    are found by listing that folder, so adding one touches no shared file. A key defined twice
+    is a programming error and raises at the first lookup.
+    """
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    if lang not in _CATALOGUES:
+        _CATALOGUES[lang] = _build_catalogue(lang)
+    return _CATALOGUES[lang]
+
+
+def _build_catalogue(lang: str) -> dict[str, Any]:
+    import importlib
+    import pkgutil
+
+    from grader.i18n import areas
+
+    merged = dict(importlib.import_module(f"grader.i18n.{lang}").MESSAGES)
+    for info in sorted(pkgutil.iter_modules(areas.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"grader.i18n.areas.{info.name}")
+        extra = getattr(module, lang.upper())
+        twice = sorted(set(extra) & set(merged))
+        if twice:
+            raise RuntimeError(f"message keys defined twice ({info.name}): {twice}")
+        merged.update(extra)
+    return merged
 
 
 def render(value: Any, lang: str = DEFAULT_LANG) -> str:
