@@ -1,7 +1,7 @@
 """Student-side failures (``grader.sandbox.errors``) worded for the student, as catalogue messages.
 
 The sandbox raises exceptions that carry plain data (the exception type and text,
-the time limit, what the grader was doing); this module turns them into
+the time limit, what the grader was doing as a :class:`~grader.sandbox.errors.Doing`); this module turns them into
 :class:`~grader.i18n.Msg` records so the report speaks the student's language.
 What the student's own code or Python printed (an exception's text, a crash
 reason) is kept as it is.
@@ -12,26 +12,15 @@ from __future__ import annotations
 import re
 
 from grader.i18n import Msg
-from grader.sandbox.errors import StudentCrash, StudentError, StudentProtocolError, StudentTimeout
+from grader.sandbox.errors import Doing, StudentCrash, StudentError, StudentProtocolError, StudentTimeout
 
-_DOING = (
-    (re.compile(r"calling (?P<name>.+)"), "doing.calling"),
-    (re.compile(r"creating (?P<name>.+)"), "doing.creating"),
-    (re.compile(r"importing (?P<name>\S+\.py)(?: .*)?"), "doing.importing"),  # not "importing the submission"
-    (re.compile(r"sending a tensor"), "doing.sending"),
-    (re.compile(r"running backward"), "doing.backward"),
-)
+IMPORTING = ("importing", "loading", "reloading")
 
-
-def doing(text: str | None) -> Msg | str:
-    """What the grader was doing (``"calling MSE.forward"``) as a message; unknown text as is."""
-    if not text:
+def doing(what: Doing | None) -> Msg | str:
+    """What the grader was doing (``Doing("calling", "MSE.forward")``) as a message (key ``doing.<kind>``)."""
+    if what is None:
         return ""
-    for pattern, key in _DOING:
-        match = pattern.fullmatch(text)
-        if match:
-            return Msg(key, **match.groupdict())
-    return text
+    return Msg(f"doing.{what.kind}", name=what.name or "")
 
 
 def timeout_message(exc: StudentTimeout) -> Msg:
@@ -41,13 +30,13 @@ def timeout_message(exc: StudentTimeout) -> Msg:
 
 
 def timeout_diagnosis(exc: StudentTimeout) -> str | None:
-    return "load.import_timeout" if (exc.doing or "").startswith("importing ") else None
+    return "load.import_timeout" if exc.doing is not None and exc.doing.kind in IMPORTING else None
 
 
 def error_message(exc: StudentError) -> Msg:
     where = Msg("error.at", where=exc.where) if exc.where else ""
     if exc.type_name == "NotImplementedError":
-        name = (exc.call or "").removeprefix("calling ")
+        name = exc.call.name if exc.call is not None else None
         return Msg("error.not_implemented", name=name or "?", where=where)
     if exc.call:
         return Msg("error.raised_doing", doing=doing(exc.call), type=exc.type_name, message=exc.message,
@@ -58,9 +47,8 @@ def error_message(exc: StudentError) -> Msg:
 def crash_message(exc: StudentCrash) -> Msg:
     if isinstance(exc, StudentProtocolError):
         return Msg("error.protocol", reason=exc.reason)
-    match = re.fullmatch(r"(?P<reason>.+) while importing (?P<file>\S+)", exc.reason)
-    if match:
-        return Msg("error.crashed_importing", reason=match["reason"], file=match["file"])
+    if exc.doing is not None and exc.doing.kind == "importing":
+        return Msg("error.crashed_importing", reason=exc.reason, file=exc.doing.name)
     return Msg("error.crashed", reason=exc.reason)
 
 

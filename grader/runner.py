@@ -18,12 +18,12 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-from grader import __version__, failures
+from grader import __version__, failures, hangs
 from grader.config import DEFAULT_POINTS, GradingConfig
 from grader.handin import NotASubmission, locate
 from grader.i18n import Join, Msg, render
 from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport, Visibility, Withheld
-from grader.sandbox.errors import StudentCrash, StudentError, StudentFailure, StudentTimeout
+from grader.sandbox.errors import NotRunAgain, StudentCrash, StudentError, StudentFailure, StudentTimeout
 from grader.sandbox.isolation import Sandbox, sandbox_for
 from grader.sandbox.session import MODULES, StudentSession
 
@@ -185,14 +185,21 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
         status = Status.PASSED if outcome.passed else Status.FAILED
         return result(status, outcome.message, outcome.details, tuple(outcome.hints))
     except StudentTimeout as exc:
-        details, hints = _diagnosed({"limit_s": limit}, failures.timeout_diagnosis(exc))
-        return result(Status.TIMEOUT, failures.timeout_message(exc), details, hints)
+        details, hints = _diagnosed({"limit_s": limit, **hangs.remember_timeout(session, exc, spec.id, limit)},
+                                    failures.timeout_diagnosis(exc))
+        return result(Status.TIMEOUT, hangs.timeout_message(failures.timeout_message(exc), exc), details, hints)
+    except NotRunAgain as exc:  # it calls a function that already hung: not waited for again
+        skipped = hangs.not_run_again(session, exc)
+        if skipped is None:
+            return result(Status.ERROR, Msg("speed.forged_not_again", function=exc.function.qualname))
+        return result(Status.SKIPPED, *skipped)
     except StudentError as exc:
         details = {"exception": exc.type_name, "where": exc.where, "traceback": exc.traceback}
         diagnosis = spec.on_error(exc.type_name, exc.message) if spec.on_error else None
         details, hints = _diagnosed(details, diagnosis)
         return result(Status.ERROR, failures.error_message(exc), details, hints)
     except StudentCrash as exc:
+        hangs.remember_crash(session, exc, spec.id)
         details = {"returncode": exc.returncode, "output_tail": (exc.output_tail or session.output_tail())[-1500:]}
         return result(Status.ERROR, failures.crash_message(exc), details)
     except StudentFailure as exc:  # pragma: no cover - every failure is one of the above

@@ -20,7 +20,7 @@ import torch
 
 from conftest import ROOT
 from hostile_replies import FORGED_CHECKS, forged_load_submission, forging_submission
-from grader.sandbox.errors import StudentProtocolError
+from grader.sandbox.errors import Doing, StudentProtocolError
 from grader.sandbox.process import parse_reply
 from grader.sandbox.session import parse_load_reply
 from grader.sandbox.student import Opaque, decode
@@ -72,7 +72,7 @@ def test_an_oversized_reply_is_refused_without_waiting_for_its_end(tmp_path):
     writer = threading.Thread(target=flood)
     writer.start()
     with pytest.raises(StudentProtocolError, match="larger than 64 MB"):
-        process.receive(60, doing="calling MSE.forward")
+        process.receive(60, doing=Doing("calling", "MSE.forward", "tp1.MSE.forward"))
     process._close_pipes()  # (kill() does it for a real process; this one has no pid)
     writer.join(60)
     assert not writer.is_alive()

@@ -8,7 +8,7 @@ from typing import Any
 from grader.checks.base import CheckContext, Outcome, check
 from grader.checks.diagnose import hint
 from grader.i18n import Join, Msg
-from grader.sandbox.errors import StudentCrash, StudentFailure, StudentTimeout
+from grader.sandbox.errors import Doing, StudentCrash, StudentFailure, StudentProtocolError, StudentTimeout
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "tp1": ("Context", "MSE", "Linear", "mse", "linear"),
@@ -80,8 +80,10 @@ def load(ctx: CheckContext) -> Outcome:
 def raise_failure(module: str, failure: StudentFailure, ctx: CheckContext) -> None:
     """An import that hung or killed the process: re-raise, saying which file (the runner words it)."""
     if isinstance(failure, StudentTimeout):
-        raise StudentTimeout(ctx.config.load_timeout_s, f"importing {module}.py")
-    if isinstance(failure, StudentCrash):  # (a StudentProtocolError stays one)
-        raise type(failure)(f"{failure.reason} while importing {module}.py", failure.returncode,
-                            failure.output_tail)
+        raise StudentTimeout(ctx.config.load_timeout_s, Doing("importing", f"{module}.py"))
+    if isinstance(failure, StudentProtocolError):  # the reason is the grader's own English text
+        raise StudentProtocolError(f"{failure.reason} while importing {module}.py", failure.returncode,
+                                   failure.output_tail)
+    if isinstance(failure, StudentCrash):
+        raise StudentCrash(failure.reason, failure.returncode, failure.output_tail, Doing("importing", f"{module}.py"))
     raise failure

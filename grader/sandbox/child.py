@@ -20,6 +20,7 @@ import json
 import os
 import random
 import sys
+import threading
 import time
 import traceback
 import types
@@ -94,6 +95,7 @@ class Session:
         self.modules: dict[str, types.ModuleType] = {}
         self.handles: dict[int, object] = {}
         self.next_handle = 1
+        self.not_again_hit: dict | None = None  # a stopped function called during the current request
 
     # ------------------------------------------------------------ decoding
     def decode(self, value):
@@ -154,7 +156,12 @@ class Session:
                 entry = {"ok": False, "error": _error(exc, self.submission)}
             entry["duration_s"] = time.perf_counter() - start
             results[name] = entry
-        return {"modules": results, "warnings": list(stand_ins.warnings)}
+        stopped = WATCH.stop_calls(msg.get("not_again") or [], self.submission, self.record_not_again)
+        return {"modules": results, "warnings": list(stand_ins.warnings), "not_again": stopped}
+
+    def record_not_again(self, target: dict) -> None:
+        if self.not_again_hit is None:
+            self.not_again_hit = {"module": target.get("module"), "qualname": target.get("qualname")}
 
     def op_call(self, msg, emit):
         fn = self.resolve(msg["fn"])
@@ -242,28 +249,42 @@ def _error(exc: BaseException, submission: str) -> dict:
     return {"type": type(exc).__name__, "message": message, "where": where, "traceback": lines}
 
 
+def _no_breakpoint(*args, **kwargs) -> None:
+    return None
+
+
 def serve(req_fd: int, resp_fd: int, submission: str, workdir: str) -> None:
     """Answer requests until the parent closes the request pipe."""
-    requests = os.fdopen(req_fd, "r", encoding="utf-8")
     sys.argv = ["tp1.py"]
+    # A breakpoint() left in a hand-in does nothing (PYTHONBREAKPOINT=0 is in the environment too, but
+    # ``python -I`` ignores PYTHON* variables): there is no terminal, pdb would stop the call.
+    sys.breakpointhook = _no_breakpoint
     os.chdir(submission)
     session = Session(os.path.realpath(submission), workdir)
+    lock, main_thread = threading.Lock(), threading.get_ident()
 
     def emit(message: dict) -> None:
         data = (json.dumps(message, allow_nan=True) + "\n").encode("utf-8")
         view = memoryview(data)
-        while view:
-            written = os.write(resp_fd, view)
-            view = view[written:]
+        with lock:  # the reader thread answers `where` while the main thread may be replying
+            while view:
+                written = os.write(resp_fd, view)
+                view = view[written:]
 
-    for line in requests:
+    def answer_where() -> None:
+        emit({"event": "running", "frames": WATCH.running_frames(main_thread, session.submission)})
+
+    for line in WATCH.Requests(os.fdopen(req_fd, "r", encoding="utf-8"), answer_where):
         msg = json.loads(line)
         op = getattr(session, "op_" + msg["op"])
+        session.not_again_hit = None
         try:
             result = op(msg, emit)
             reply = {"ok": True, "result": result}
         except BaseException as exc:  # report SystemExit/KeyboardInterrupt from student code as errors
             reply = {"ok": False, "error": _error(exc, session.submission)}
+        if session.not_again_hit is not None:  # even when the student's code caught NotAgain
+            reply["not_again"] = session.not_again_hit
         try:
             emit(reply)
         except (TypeError, ValueError) as exc:  # e.g. a value json cannot encode
@@ -287,13 +308,22 @@ def main() -> None:
 
 def load_confine():
     """``confine.py`` from this script's folder (``-I`` keeps that folder off ``sys.path``)."""
+    return _sibling("grader_student_confine", "confine.py")
+
+
+def _sibling(name: str, file: str):
     import importlib.util
 
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "confine.py")
-    spec = importlib.util.spec_from_file_location("grader_student_confine", path)
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), file)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# watch.py: which function is running, and stopping functions that already hung. Loaded now, while this
+# script's folder is visible (a process forked by the warm launcher no longer sees it).
+WATCH = _sibling("grader_student_watch", "watch.py")
 
 
 if __name__ == "__main__":

@@ -14,13 +14,12 @@ from pathlib import Path
 
 from grader.sandbox.isolation import install_runtime, launcher_command
 from grader.sandbox.rootfs import root_spec
-from grader.sandbox.process import child_environment
+from grader.sandbox.environment import child_environment
+from grader.sandbox.errors import LauncherError
+
+__all__ = ["LauncherError", "READY_TIMEOUT_S", "WarmLauncher"]
 
 READY_TIMEOUT_S = 120.0
-
-
-class LauncherError(Exception):
-    """The warm launcher is not available; the caller falls back to starting Python afresh."""
 
 
 class WarmLauncher:

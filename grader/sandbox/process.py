@@ -27,36 +27,19 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from grader.sandbox.errors import StudentCrash, StudentError, StudentProtocolError, StudentTimeout
+from grader.sandbox.environment import child_environment
+from grader.sandbox.errors import Doing, LauncherError, StudentCrash, StudentError, StudentProtocolError, \
+    StudentTimeout
 from grader.sandbox.isolation import Sandbox
+from grader.sandbox.running import ask_where, not_again_of
 from grader.text import bounded
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
 MAX_REPLY_BYTES = 64 * 1024 * 1024
+ASK_WHERE = ("calling", "creating", "backward")  # a timeout there: ask which student function was running
 OUTPUT_TAIL_BYTES = 2000
 # Bounds on the text fields of an error reply (the child itself cuts the message to 2000 characters).
 MAX_ERROR_TYPE, MAX_ERROR_MESSAGE, MAX_ERROR_WHERE, MAX_TRACEBACK_LINES, MAX_TRACEBACK_LINE = 200, 2000, 300, 10, 300
-
-THREAD_ENV = {
-    "OMP_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "NUMEXPR_NUM_THREADS": "1",
-    "TORCH_NUM_THREADS": "1",
-}
-
-
-def child_environment() -> dict[str, str]:
-    """A minimal environment: no PYTHONPATH or user site, threads pinned to one."""
-    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
-    env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.update(THREAD_ENV)
-    env["PYTHONHASHSEED"] = "0"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env["PYTHONUNBUFFERED"] = "1"
-    env["MPLBACKEND"] = "Agg"
-    return env
-
 
 class StudentProcess:
     """One student process. Not thread-safe; one request at a time."""
@@ -102,8 +85,6 @@ class StudentProcess:
         self._buffer = bytearray()
 
     def _start_warm(self, req_r: int, resp_w: int, out, err) -> int | None:
-        from grader.sandbox.launcher import LauncherError
-
         try:
             return self.launcher.spawn(self.submission_dir, self.workdir, (req_r, resp_w, out.fileno(), err.fileno()),
                                        self.sandbox.uid, self.sandbox.limits.as_dict())
@@ -159,7 +140,7 @@ class StudentProcess:
         self._resp_fd = None
 
     # ------------------------------------------------------------ requests
-    def request(self, op: str, payload: dict[str, Any], timeout_s: float, doing: str | None = None,
+    def request(self, op: str, payload: dict[str, Any], timeout_s: float, doing: Doing | None = None,
                 on_event: Callable[[dict], None] | None = None) -> Any:
         """Send one request and wait for its final reply, at most ``timeout_s`` seconds."""
         self.send(op, payload)
@@ -174,7 +155,7 @@ class StudentProcess:
         except (BrokenPipeError, OSError):
             raise self._crash("the student process stopped reading requests") from None
 
-    def receive(self, timeout_s: float, doing: str | None = None,
+    def receive(self, timeout_s: float, doing: Doing | None = None,
                 on_event: Callable[[dict], None] | None = None) -> Any:
         """Wait for the final reply to the last request sent."""
         deadline = time.monotonic() + max(timeout_s, 0.0)
@@ -185,11 +166,14 @@ class StudentProcess:
                 if on_event:
                     on_event(message)
                 continue
+            stopped = not_again_of(message)
+            if stopped is not None:
+                raise stopped
             if message.get("ok") is True:
                 return message.get("result")
             raise error_from(message.get("error"), doing)
 
-    def _read_message(self, deadline: float, timeout_s: float, doing: str | None) -> dict:
+    def _read_message(self, deadline: float, timeout_s: float, doing: Doing | None) -> dict:
         scanned = 0  # the buffer before this holds no newline: each byte is searched once
         while (end := self._buffer.find(b"\n", scanned)) < 0:
             scanned = len(self._buffer)
@@ -198,14 +182,15 @@ class StudentProcess:
                 raise StudentProtocolError(f"a reply larger than {MAX_REPLY_BYTES // 2**20} MB")
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                running = ask_where(self) if doing is not None and doing.kind in ASK_WHERE else None
                 self.kill()
-                raise StudentTimeout(timeout_s, doing)
+                raise StudentTimeout(timeout_s, doing, running)
             ready, _, _ = select.select([self._resp_fd], [], [], remaining)
             if not ready:
                 continue
             chunk = os.read(self._resp_fd, 1 << 20)
             if not chunk:
-                raise self._crash("the student process ended")
+                raise self._crash("the student process ended", doing)
             self._buffer += chunk
         line = bytes(self._buffer[:end])
         del self._buffer[:end + 1]
@@ -215,7 +200,24 @@ class StudentProcess:
             self.kill()
             raise
 
-    def _crash(self, what: str) -> StudentCrash:
+    def read_event(self, deadline: float) -> dict | None:
+        """The next message if one arrives before ``deadline`` (None otherwise, or when the process ended);
+        for :func:`grader.sandbox.running.ask_where`."""
+        try:
+            return self._read_message(deadline, 0.0, None)
+        except (StudentTimeout, StudentCrash):
+            return None
+
+    def ask(self, op: str) -> bool:
+        """Send ``{"op": op}`` without waiting for anything; False when the process no longer reads."""
+        try:
+            self._req_file.write(json.dumps({"op": op}) + "\n")
+            self._req_file.flush()
+            return True
+        except (AttributeError, OSError, ValueError):
+            return False
+
+    def _crash(self, what: str, doing: Doing | None = None) -> StudentCrash:
         returncode = None
         if self.proc is not None:
             try:
@@ -234,7 +236,7 @@ class StudentProcess:
                 reason += f" (killed by {name})"
             else:
                 reason += f" (exit code {returncode})"
-        return StudentCrash(reason, returncode, self.output_tail())
+        return StudentCrash(reason, returncode, self.output_tail(), doing)
 
     def output_tail(self) -> str:
         """The last lines the student's code printed (stderr first), for messages."""
@@ -268,7 +270,7 @@ def parse_reply(line: bytes) -> dict:
     return message
 
 
-def error_from(error: Any, doing: str | None) -> StudentError:
+def error_from(error: Any, doing: Doing | None) -> StudentError:
     """The student's exception as the child reported it, every field type-checked and bounded."""
     error = error if isinstance(error, dict) else {}
     lines = error.get("traceback") if isinstance(error.get("traceback"), list) else []

@@ -21,8 +21,9 @@ from typing import Any, Mapping
 
 from grader.handin import Copied, copy_handin
 from grader.sandbox import isolation
-from grader.sandbox.errors import StudentCrash, StudentFailure, StudentProtocolError
+from grader.sandbox.errors import Doing, StudentCrash, StudentFailure, StudentProtocolError
 from grader.sandbox.isolation import Sandbox
+from grader.sandbox.running import Hung
 from grader.sandbox.process import MAX_ERROR_MESSAGE, MAX_ERROR_TYPE, MAX_ERROR_WHERE, MAX_TRACEBACK_LINE, \
     MAX_TRACEBACK_LINES, StudentProcess
 from grader.text import bounded
@@ -82,6 +83,7 @@ class StudentSession:
         self.process: StudentProcess | None = None
         self.load_info: LoadInfo | None = None
         self.failures: dict[str, StudentFailure] = {}
+        self.hung: dict[tuple[str, str], Hung] = {}  # functions not to call again (grader.hangs), by (module, qualname)
         self.restarts = 0
         self._load_started = 0.0
 
@@ -117,7 +119,9 @@ class StudentSession:
         """What ``child.py``'s ``load`` is asked: the files to import and, for tests only
         (``GRADER_FORCE_STANDINS=1`` in the grader's environment), to give every optional library the
         submission imports a stand-in even when it is installed (stubs.py: ``install(force=True)``)."""
-        return {"modules": list(self.loadable), "force_stand_ins": os.environ.get("GRADER_FORCE_STANDINS") == "1"}
+        return {"modules": list(self.loadable), "force_stand_ins": os.environ.get("GRADER_FORCE_STANDINS") == "1",
+                "not_again": [{"module": h.function.module, "qualname": h.function.qualname}
+                              for h in self.hung.values()]}
 
     @property
     def loadable(self) -> tuple[str, ...]:
@@ -134,7 +138,7 @@ class StudentSession:
         while True:
             remaining = self.load_timeout_s - (time.monotonic() - self._load_started)
             try:
-                reply = self.process.receive(max(remaining, 0.0), doing="importing the submission")
+                reply = self.process.receive(max(remaining, 0.0), doing=Doing("loading"))
                 break
             except StudentFailure as failure:
                 event = self.process.last_event or {}
@@ -181,7 +185,7 @@ class StudentSession:
         self._start_process()
         try:
             self.process.request("load", self._load_request(), self.load_timeout_s,
-                                 doing="importing the submission again")
+                                 doing=Doing("reloading"))
         except StudentFailure as failure:
             raise StudentCrash(f"could not restart the student process: {failure}") from None
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import torch
 
-from grader.sandbox.errors import StudentCrash, StudentProtocolError, StudentTimeout
+from grader.sandbox.errors import Doing, StudentCrash, StudentProtocolError, StudentTimeout
 from grader.sandbox.session import StudentSession
 from grader.text import bounded
 
@@ -132,7 +132,7 @@ class Student:
         self.limit_s = limit_s
         self.deadline = time.monotonic() + limit_s
 
-    def _request(self, op: str, payload: dict, doing: str) -> dict[str, Any]:
+    def _request(self, op: str, payload: dict, doing: Doing) -> dict[str, Any]:
         process = self._session.process
         if process is None or not process.alive:
             raise StudentCrash("the student process is not running")
@@ -141,8 +141,8 @@ class Student:
             remaining = 0.0
         try:
             reply = process.request(op, payload, remaining, doing=doing)
-        except StudentTimeout:  # name the check's own limit, not what was left of it
-            raise StudentTimeout(self.limit_s, doing) from None
+        except StudentTimeout as exc:  # name the check's own limit, not what was left of it
+            raise StudentTimeout(self.limit_s, doing, exc.running) from None
         if not isinstance(reply, dict):
             raise self._refuse(f"a reply to the {op} request that is not an object")
         return reply
@@ -169,34 +169,38 @@ class Student:
     def call(self, path: str, *args: Any, seed: int | None = None) -> Any:
         """Call ``module.attr...`` in the student process and return its value."""
         reply = self._request("call", {"fn": {"path": path}, "args": [encode(a) for a in args],
-                                       "seed": seed}, doing=f"calling {_short(path)}")
+                                       "seed": seed}, doing=_calling(path))
         return self._value(reply)
 
     def call_keep(self, path: str, *args: Any, seed: int | None = None) -> tuple[Any, Handle]:
         """Like :meth:`call` but the result also stays in the student process as a handle."""
         reply = self._request("call", {"fn": {"path": path}, "args": [encode(a) for a in args], "seed": seed,
-                                       "keep": True}, doing=f"calling {_short(path)}")
+                                       "keep": True}, doing=_calling(path))
         return self._value(reply), self._handle(reply, _short(path))
 
     def new(self, path: str, *args: Any) -> Handle:
         """Create an object (e.g. ``tp1.Context``) that stays in the student process."""
         reply = self._request("call", {"fn": {"path": path}, "args": [encode(a) for a in args],
-                                       "keep": True, "encode": False}, doing=f"creating {_short(path)}()")
+                                       "keep": True, "encode": False}, doing=Doing("creating", f"{_short(path)}()", path))
         return self._handle(reply, _short(path))
 
     def put(self, value: torch.Tensor) -> Handle:
-        reply = self._request("put", {"value": encode(value)}, doing="sending a tensor")
+        reply = self._request("put", {"value": encode(value)}, doing=Doing("sending"))
         return self._handle(reply, "tensor")
 
     def grad(self, outputs: Handle, inputs: list[Handle], grad_outputs: torch.Tensor) -> list[Any]:
         """``torch.autograd.grad`` in the student process (the engine path of ``.apply``)."""
         reply = self._request("grad", {"outputs": encode(outputs), "inputs": [encode(h) for h in inputs],
-                                       "grad_outputs": encode(grad_outputs)}, doing="running backward")
+                                       "grad_outputs": encode(grad_outputs)}, doing=Doing("backward"))
         grads = self._value(reply)
         if not (isinstance(grads, list) and len(grads) == len(inputs)
                 and all(g is None or isinstance(g, torch.Tensor) for g in grads)):
             raise self._refuse("a reply to the grad request that is not one gradient (or None) per input")
         return grads
+
+
+def _calling(path: str) -> Doing:
+    return Doing("calling", _short(path), path)
 
 
 def _short(path: str) -> str:
