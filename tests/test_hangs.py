@@ -115,3 +115,33 @@ def test_a_breakpoint_left_in_a_hand_in_does_not_stop_it(tmp_path):
     report = grade(sub, "load", "mse.forward", check_timeout_s=15, load_timeout_s=600)
     assert statuses(report) == {"load": "passed", "mse.forward": "passed"}
     assert report.check("mse.forward").duration_s < 10
+
+
+def test_what_the_student_process_says_is_running_is_read_as_hostile_data():
+    from grader.sandbox.running import function_of, not_again_of
+
+    good = function_of({"module": "tp1", "qualname": "MSE.backward", "file": "tp1.py", "line": 58})
+    assert (good.module, good.qualname, good.file, good.line) == ("tp1", "MSE.backward", "tp1.py", 58)
+    for bad in (None, [], "tp1.MSE", {"module": "tp1"}, {"module": 3, "qualname": "f"},
+                {"module": "tp1", "qualname": "x" * 10_000}, {"module": "tp1", "qualname": "f.<locals>.g"}):
+        assert function_of(bad) is None
+    assert function_of({"module": "tp1", "qualname": "f", "line": 10**400}).line == 0
+    assert not_again_of({"ok": True, "result": 1}) is None
+    assert not_again_of({"ok": True, "not_again": {"module": "tp1", "qualname": "MSE.forward"}}).function.qualname \
+        == "MSE.forward"
+
+
+def test_what_the_sandbox_was_doing_is_worded_from_data_not_parsed_back():
+    from grader import failures
+    from grader.i18n import render
+    from grader.sandbox.errors import Doing, StudentCrash, StudentError, StudentTimeout
+
+    timeout = StudentTimeout(20, Doing("calling", "MSE.backward", "tp1.MSE.backward"))
+    assert render(failures.timeout_message(timeout), "en") == \
+        "no answer within 20 s while calling MSE.backward; the student process was stopped"
+    assert failures.timeout_diagnosis(StudentTimeout(60, Doing("importing", "tp1.py"))) == "load.import_timeout"
+    assert failures.timeout_diagnosis(timeout) is None
+    crash = StudentCrash("the student process ended (exit code 3)", 3, "", Doing("importing", "tp1_descente.py"))
+    assert "while importing tp1_descente.py" in render(failures.crash_message(crash), "en")
+    error = StudentError("NotImplementedError", "", call=Doing("calling", "Linear.backward", "tp1.Linear.backward"))
+    assert "Linear.backward" in render(failures.error_message(error), "en")

@@ -55,11 +55,12 @@ class Requests:
 
 
 def _op(line: str):
-    try:
-        message = json.loads(line)
-    except ValueError:
-        return None
-    return message.get("op") if isinstance(message, dict) else None
+    """``"where"`` for the grader's ``{"op": "where"}`` line (written exactly so by ``running.py``), else None:
+    other requests are parsed once, by the main thread."""
+    return "where" if line.strip() == WHERE else None
+
+
+WHERE = json.dumps({"op": "where"})
 
 
 def running_frames(thread_id: int, submission: str) -> list[dict]:
