@@ -40,7 +40,7 @@ def test_defaults_are_the_behaviour_before_the_configuration_file():
     assert (config.descent_epsilon, config.descent_n_iter, config.descent_rel_margin) == (0.05, 500, 0.05)
     assert (config.split_seed, config.test_fraction) == (0, 0.2)
     assert config.batch == TrainingSettings(0.3, 200, None, 0.05)
-    assert config.sgd == TrainingSettings(0.002, 1, None, 0.25)
+    assert config.sgd == TrainingSettings(0.003, 1, None, 0.25, train_rows=8000)  # issue 15: half the rows
     assert config.minibatch == TrainingSettings(0.02, 4, 32, 0.10)
     assert (config.hidden, config.teacher, config.pass_mark) == ((), False, None)
 

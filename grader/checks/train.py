@@ -35,6 +35,7 @@ from grader.checks.train_diagnosis import diagnose_training, replay_without_zero
 from grader.checks.train_probes import ProbeRun, run_probes
 from grader.compare import describe
 from grader.config import TrainingSettings
+from grader.data.handover import rows_file
 from grader.i18n import Msg
 from grader.sandbox.student import NpyFile
 
@@ -53,7 +54,10 @@ def _params(value: Any, n_features: int) -> tuple[torch.Tensor, torch.Tensor] | 
 
 
 def _call(ctx: CheckContext, function: str, settings: TrainingSettings, epsilon: float, n_epochs: int) -> Any:
-    args: list[Any] = [NpyFile(f"{name}.npy") for name in FILES] + [epsilon, n_epochs]
+    split, _ = ctx.data
+    rows = settings.train_rows if settings.train_rows and settings.train_rows < split.n_train else None
+    args: list[Any] = [NpyFile(rows_file(name, rows if name.endswith("_train") else None)) for name in FILES]
+    args += [epsilon, n_epochs]
     if settings.batch_size is not None:
         args.append(settings.batch_size)
     return ctx.student.call(f"tp1_autograd.{function}", *args, seed=ctx.student_seed)
@@ -73,6 +77,7 @@ def run_training(ctx: CheckContext, function: str, settings: TrainingSettings, l
     details: dict[str, Any] = {
         "function": function, "epsilon": settings.epsilon, "n_epochs": settings.n_epochs,
         "batch_size": settings.batch_size, "time_s": round(elapsed, 3),
+        "train_rows": min(settings.train_rows or split.n_train, split.n_train),
         "optimum": {"train": optimum.train_mse, "test": optimum.test_mse},
         "threshold": thresholds, "rel_margin": margin, "data": split.source.describe(),
     }

@@ -181,6 +181,8 @@ KEYS: tuple[Key, ...] = (
           ("epsilon", "epsilon", _EPSILON, f"train.{name}: learning rate handed to the student's loop"),
           ("n_epochs", "n_epochs", _integer(1), "epochs"),
           *((("batch_size", "batch_size", _integer(1), "batch size"),) if name == "minibatch" else ()),
+          *((("train_rows", "train_rows", _integer(1), "the loop gets the first train_rows train rows (MSEs "
+              "on all of them)"),) if name == "sgd" else ()),
           ("margin", "rel_margin", _MARGIN, "train and test MSE ≤ optimum × (1 + margin)"))),
 )
 KEYS_BY_PATH = {key.path: key for key in KEYS}

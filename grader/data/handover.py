@@ -34,4 +34,13 @@ def prepare_training_data(config: GradingConfig, workdir: Path):
         return None, str(exc), None
     for name in TRAINING_FILES:
         np.save(workdir / f"{name}.npy", getattr(split, name), allow_pickle=False)
+    for rows in {s.train_rows for s in (config.batch, config.sgd, config.minibatch)} - {None}:
+        if rows < split.n_train:
+            for name in ("x_train", "y_train"):
+                np.save(workdir / rows_file(name, rows), getattr(split, name)[:rows], allow_pickle=False)
     return (split, optimum), None, split.source.describe()
+
+
+def rows_file(name: str, rows: int | None) -> str:
+    """The ``.npy`` file of ``x_train`` / ``y_train`` cut to its first ``rows`` rows (None: all of them)."""
+    return f"{name}.npy" if rows is None else f"{name}_first{rows}.npy"

@@ -1,0 +1,80 @@
+"""Do the example submissions keep their ``train.sgd`` verdicts when SGD gets the first 8,000 train rows?
+
+Usage:  .venv/bin/python benchmarks/sgd_rows.py [--jobs 2]
+
+Issue 15 halved the SGD check's workload (the student's own SGD epoch was most of a single check's time):
+``descente_stochastique`` now gets the first 8,000 rows of the (already shuffled) train part, epsilon 3e-3,
+one epoch, instead of all 16,512 rows at epsilon 2e-3; the MSEs are still measured on the full train and
+test parts against the full-train optimum, with the same 25 % margin. ``benchmarks/train_thresholds.py``
+(``--loops sgd``: the shipped setting) has the guarantee over student-style loops and 20 seeds; this script
+checks the real hand-ins: it grades ``reference/``, ``student_template/`` and every folder of
+``submissions/`` twice, ``--only train.sgd``, as a class (real command line, real data), with the shipped
+setting and with the former one (a ``grader.toml``), and prints, per hand-in, the status and train / test
+MSE of both. Exit code 1 if a status differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMER = "[train.sgd]\nepsilon = 0.002\nn_epochs = 1\ntrain_rows = 16512\nmargin = 0.25\n"
+SHIPPED = "[points]\n"  # the defaults
+
+
+def grade_class(folder: Path, config: str, out: Path, jobs: list[str]) -> dict[str, dict]:
+    config_file = out.parent / f"{out.name}.toml"
+    config_file.write_text(config)
+    subprocess.run([sys.executable, "-m", "grader", "check", str(folder), "--only", "load", "--only", "train.sgd",
+                    "--config", str(config_file), "--out", str(out), *jobs], cwd=out.parent,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    found = {}
+    for path in out.rglob("*.json"):
+        report = json.loads(path.read_text())
+        if not isinstance(report, dict) or "checks" not in report:
+            continue
+        check = next((c for c in report["checks"] if c["id"] == "train.sgd"), None)
+        if check is not None:
+            found[report["submission"]["name"]] = check
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", type=int, default=0)
+    opts = parser.parse_args()
+    jobs = ["--jobs", str(opts.jobs)] if opts.jobs else []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        folder = tmp / "class"
+        folder.mkdir()
+        for src in [ROOT / "reference", ROOT / "student_template", *sorted((ROOT / "submissions").iterdir())]:
+            if src.is_dir():
+                shutil.copytree(src, folder / src.name, ignore=shutil.ignore_patterns("__pycache__"))
+        shipped = grade_class(folder, SHIPPED, tmp / "shipped", jobs)
+        former = grade_class(folder, FORMER, tmp / "former", jobs)
+    differ = 0
+    print(f"{'hand-in':<18} {'16,512 rows, eps 2e-3':<40} {'8,000 rows, eps 3e-3 (shipped)':<40}")
+    for name in sorted(set(shipped) | set(former)):
+        cells = []
+        for run in (former, shipped):
+            check = run.get(name)
+            mse = (check or {}).get("details", {}).get("mse")
+            seconds = (check or {}).get("details", {}).get("time_s")
+            cells.append(f"{check['status'] if check else '?':<8}" +
+                         (f" {mse['train']:.4f} / {mse['test']:.4f}  {seconds:5.1f} s" if mse else ""))
+        same = (former.get(name) or {}).get("status") == (shipped.get(name) or {}).get("status")
+        differ += not same
+        print(f"{name:<18} {cells[0]:<40} {cells[1]:<40} {'' if same else 'DIFFERENT'}")
+    print(f"\nthreshold train / test: 0.5417 / 0.5362 (optimum x 1.25); {differ} status(es) differ")
+    return 1 if differ else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
