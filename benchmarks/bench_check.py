@@ -1,4 +1,8 @@
-"""Wall time of `grader check reference` next to `python -c "import torch"`, as medians.
+"""Wall time of `grader check reference` next to `python -c "import torch"`, as medians, and their ratio.
+
+The two commands alternate (import torch, grade, import torch, grade, ...), so that a machine whose load
+changes during the runs weighs on both alike; the ratio printed is the median of the five per-pair ratios
+(target: <= 3.0, issue 15), next to the ratio of the medians.
 
 Usage:  .venv/bin/python benchmarks/bench_check.py [--runs 5] [--submission reference]
 
@@ -66,6 +70,10 @@ def main() -> None:
     print(f"grader check {opts.submission:<18} median {statistics.median(grade_times):6.2f} s  "
           f"(min {min(grade_times):.2f}, max {max(grade_times):.2f})  CPU median {statistics.median(grade_cpu):.2f} s  "
           f"score {data['score']:g}/{data['max_score']:g}")
+    ratios = [g / t for g, t in zip(grade_times, torch_times)]
+    print(f"ratio grader / import torch     median {statistics.median(ratios):6.2f}    "
+          f"(per pair: {', '.join(f'{r:.2f}' for r in ratios)}; ratio of the medians "
+          f"{statistics.median(grade_times) / statistics.median(torch_times):.2f}; target <= 3.0)")
     print("\nwhere the time goes (last run):")
     for key, value in data["environment"].get("timings_s", {}).items():
         print(f"  {key:<26} {value:6.2f} s")

@@ -35,9 +35,9 @@ def test_infinite_loop_in_backward_times_out_and_the_other_checks_still_run(make
     report = grade(sub, "load", "mse.forward", "mse.backward", *LINEAR_CHECKS, check_timeout_s=3, launcher=launcher)
     elapsed = time.monotonic() - start
     got = statuses(report)
+    assert got["mse.forward"] == "passed"
     assert got["mse.backward"] == "timeout"
     assert "3 s" in report.check("mse.backward").message
-    assert got["mse.forward"] == "passed"
     assert got["linear.forward"] == got["linear.backward"] == "passed"  # a fresh process took over
     assert elapsed < 30
     assert child_processes_of_grader(except_pids=launcher_pids(warm_launcher)) == []
@@ -48,7 +48,8 @@ def test_hard_exit_in_forward_is_an_error_of_that_check_only(make_submission, la
                                 "        import os; os._exit(3)\n")])
     report = grade(sub, "load", *LINEAR_CHECKS, *MSE_CHECKS, launcher=launcher)
     got = statuses(report)
-    assert got["linear.forward"] == got["linear.backward"] == "error"
+    assert got["linear.forward"] == "error"
+    assert got["linear.backward"] == "skipped"  # it calls Linear.forward again: not run (issue 15, grader/hangs.py)
     assert "crashed" in report.check("linear.forward").message
     if launcher is None:
         assert "exit code 3" in report.check("linear.forward").message
