@@ -29,7 +29,7 @@ class Hung:
     limit_s: float | None
 
 
-WHERE_TIMEOUT_S = 1.5  # the child samples the stack three times, 50 ms apart; a loaded machine is slow
+WHERE_TIMEOUT_S = 3.0  # the child samples the stack three times, 250 ms apart; a loaded machine is slow
 MAX_FRAMES = 10
 MAX_MODULE, MAX_QUALNAME, MAX_FILE = 200, 300, 300
 

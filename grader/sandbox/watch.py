@@ -4,7 +4,7 @@ Loaded by ``child.py`` inside the student's process; imports only the standard l
 
 - :class:`Requests` reads the request pipe in a thread of its own and hands requests to the main thread, except
   ``where``, which it answers at once, while the main thread may be stuck in the student's code:
-  :func:`running_frames` samples the main thread's stack three times, 50 ms apart, and reports the student's
+  :func:`running_frames` samples the main thread's stack three times, 250 ms apart, and reports the student's
   frames present in every sample (a function that has been running the whole time), innermost first.
 - :func:`stop_calls` replaces functions that already hung (or crashed the process) in an earlier check by
   one that raises :class:`NotAgain` at once, wherever the student's modules refer to them, and records the
@@ -21,7 +21,7 @@ import threading
 import time
 import types
 
-SAMPLES, SAMPLE_GAP_S, MAX_FRAMES = 3, 0.05, 10
+SAMPLES, SAMPLE_GAP_S, MAX_FRAMES = 3, 0.25, 10
 
 
 class NotAgain(BaseException):
