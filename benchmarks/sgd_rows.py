@@ -37,7 +37,7 @@ def grade_class(folder: Path, config: str, out: Path, jobs: list[str]) -> dict[s
     found = {}
     for path in out.rglob("*.json"):
         report = json.loads(path.read_text())
-        if not isinstance(report, dict) or "checks" not in report:
+        if not isinstance(report, dict) or "checks" not in report or "submission" not in report:
             continue
         check = next((c for c in report["checks"] if c["id"] == "train.sgd"), None)
         if check is not None:
