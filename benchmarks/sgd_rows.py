@@ -45,9 +45,15 @@ def grade_class(folder: Path, config: str, out: Path, jobs: list[str]) -> dict[s
     return found
 
 
+def _num(value, spec: str = ".4f") -> str:
+    """A number as the report holds it (a non-finite MSE is a string there)."""
+    return format(value, spec) if isinstance(value, (int, float)) else str(value)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--save", help="also write both runs' train.sgd results to this JSON file")
     opts = parser.parse_args()
     jobs = ["--jobs", str(opts.jobs)] if opts.jobs else []
     with tempfile.TemporaryDirectory() as tmp:
@@ -59,6 +65,8 @@ def main() -> int:
                 shutil.copytree(src, folder / src.name, ignore=shutil.ignore_patterns("__pycache__"))
         shipped = grade_class(folder, SHIPPED, tmp / "shipped", jobs)
         former = grade_class(folder, FORMER, tmp / "former", jobs)
+    if opts.save:
+        Path(opts.save).write_text(json.dumps({"shipped": shipped, "former": former}, indent=1))
     differ = 0
     print(f"{'hand-in':<18} {'16,512 rows, eps 2e-3':<40} {'8,000 rows, eps 3e-3 (shipped)':<40}")
     for name in sorted(set(shipped) | set(former)):
@@ -68,7 +76,7 @@ def main() -> int:
             mse = (check or {}).get("details", {}).get("mse")
             seconds = (check or {}).get("details", {}).get("time_s")
             cells.append(f"{check['status'] if check else '?':<8}" +
-                         (f" {mse['train']:.4f} / {mse['test']:.4f}  {seconds:5.1f} s" if mse else ""))
+                         (f" {_num(mse['train'])} / {_num(mse['test'])}  {_num(seconds, '5.1f')} s" if mse else ""))
         same = (former.get(name) or {}).get("status") == (shipped.get(name) or {}).get("status")
         differ += not same
         print(f"{name:<18} {cells[0]:<40} {cells[1]:<40} {'' if same else 'DIFFERENT'}")

@@ -92,6 +92,13 @@ FINDINGS (torch 2.13 CPU, Python 3.11, measured 2026-11-24)
    other sessions, against 17 s there for rows indexed with torch.randint; finding 3's 1.9 s was
    measured unloaded).
 
+7. Re-run of the shipped SGD setting (8,000 rows, eps 3e-3; issue 15, 2026-11-30, ``--loops sgd``), on a
+   machine loaded to a load average of 21-30 on 2 cores (one SGD call 25-120 s instead of ~1 s, so not
+   every variant got 20 seeds before the deadline): "w randn, b 0" 20/20 pass, worst +6.33 % (0.4562 /
+   0.4561); every bug fails on seeds 0-2: grads never zeroed, wrong sign and grads zeroed once per epoch
+   diverge, update on a copy x19 to x22, bias never updated x11.1 to x11.4. RESULTS_7_CORRECT
+   The 2026-11-24 run of the same setting (SGD_SUBSAMPLE, all variants, 20 seeds) is the table's sgd/8000 row.
+
 RECOMMENDED (grader defaults; threshold = optimum * (1 + rel_margin), train and test):
 
     loop      eps    epochs batch margin threshold      worst correct  best bug               time
