@@ -40,7 +40,7 @@ def test_defaults_are_the_behaviour_before_the_configuration_file():
     assert (config.descent_epsilon, config.descent_n_iter, config.descent_rel_margin) == (0.05, 500, 0.05)
     assert (config.split_seed, config.test_fraction) == (0, 0.2)
     assert config.batch == TrainingSettings(0.3, 200, None, 0.05)
-    assert config.sgd == TrainingSettings(0.003, 1, None, 0.25, train_rows=8000)  # issue 15: half the rows
+    assert config.sgd == TrainingSettings(0.002, 1, None, 0.25)
     assert config.minibatch == TrainingSettings(0.02, 4, 32, 0.10)
     assert (config.hidden, config.teacher, config.pass_mark) == ((), False, None)
 
@@ -70,6 +70,7 @@ def other_value(key):
         "data.test_fraction": (0.3, 0.3),
         "sandbox.level": ("none", "none"),
         "sandbox.require": ("unshare", "unshare"),
+        "train.sgd.train_rows": (8000, 8000),  # default None: every row
     }
     if key.path in special:
         return special[key.path]
@@ -151,7 +152,7 @@ BAD_FILES = [
     ('pass_mark = "half"\n', "pass_mark", 1, "percentage"),
     ("[descent]\nn_iter = 0\n", "descent.n_iter", 2, "≥ 1"),
     ("strict_mse = true\n", "strict_mse", 1, "unknown key"),
-    ("[train]\nsgd = 3\n", "train.sgd", 2, "expected a table (keys: epsilon, n_epochs, margin)"),
+    ("[train]\nsgd = 3\n", "train.sgd", 2, "expected a table (keys: epsilon, n_epochs, train_rows, margin)"),
     ("[train.sgd]\n\n[trian]\n", "trian", 3, "unknown key"),
 ]
 
