@@ -30,7 +30,8 @@ MOODLE_COLUMNS = ["Identifier", "Full name", "Email address", "Status", "Grade",
 
 
 def run_cli(*args: str, cwd: Path, umask: int | None = None) -> subprocess.CompletedProcess:
-    env = {"NO_COLOR": "1", "COLUMNS": "120", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+    env = {"NO_COLOR": "1", "COLUMNS": "120", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8",
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}  # to run these tests on another tree
     preexec = (lambda: os.umask(umask)) if umask is not None else None
     return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd, capture_output=True, text=True,
                           env=env, timeout=900, preexec_fn=preexec)
@@ -194,3 +195,98 @@ def test_a_second_run_reuses_what_did_not_change(tmp_path):
 def test_moodle_is_a_class_format(tmp_path):
     proc = run_cli("check", str(REFERENCE), "--only", "load", "--format", "moodle", cwd=tmp_path)
     assert proc.returncode == 2 and "a class's file" in proc.stdout
+
+
+# --- the pure parts, on hand-built reports ------------------------------------------------------------
+
+def _report(name: str, *statuses, hints=(), message="went wrong", lms_id=None, internal=False):
+    from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport
+
+    ids = ["load", "mse.forward", "mse.backward", "course.extra"][:len(statuses)]  # a check id of a course too
+    checks = tuple(CheckResult(cid, cid, Status(st), 2.0 if st == "passed" else 0.0, 2.0,
+                               "ok" if st == "passed" else message, 0.1,
+                               {"internal_error": True} if internal and st == "error" else {},
+                               tuple(hints) if st == "failed" else ()) for cid, st in zip(ids, statuses))
+    return SubmissionReport("0.1.0", SubmissionInfo(f"x/{name}", name, {}, lms_id), "2026-11-30T07:00:00+00:00",
+                            1.0, {"python": "3.11", "torch": "2", "numpy": "2", "platform": "x", "sandbox": "none",
+                                  "seeds": {}, "data_source": None}, checks)
+
+
+def test_homonyms_get_their_id_in_their_label_and_the_same_student_twice_is_refused():
+    from grader.classmode.summary import summarize
+
+    a = _report("Jean Dupont", "passed", lms_id="123456")
+    b = _report("Jean Dupont", "failed", lms_id="999999")
+    s = summarize([("Jean Dupont", b, None, None, "999999"), ("Jean Dupont", a, None, None, "123456"),
+                   ("Ana", a, None, None, "5")])
+    assert [(r.student, r.name, r.lms_id) for r in s.students] == [
+        ("Ana", "", "5"), ("Jean Dupont (123456)", "Jean Dupont", "123456"),
+        ("Jean Dupont (999999)", "Jean Dupont", "999999")]
+    assert s.to_dict()["students"][1]["name"] == "Jean Dupont"
+    with pytest.raises(ValueError, match="appears twice"):
+        summarize([("Jean Dupont", a, None, None, "1"), ("Jean Dupont", b, None, None, "1")])
+
+
+def test_the_worksheet_escapes_feedback_and_leaves_out_what_moodle_cannot_take():
+    from grader.reporters import moodle
+
+    hostile = _report("Zoé", "passed", "failed", "skipped", "failed", hints=["<b>use grad_output</b>"],
+                      message='got <script>alert(1)</script>\nline two, "quoted"')
+    broken = _report("Bug", "passed", "error", internal=True)
+    text, left_out = moodle.worksheet([("Zoé", hostile, "p", None, "42"), ("Nobody", None, None, "crashed", "43"),
+                                       ("Bug", broken, "q", None, "44"), ("Folder", hostile, "r", None, None)])
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == MOODLE_COLUMNS and left_out == 1 and len(rows) == 4 and text.count("\n") == 4
+    zoe, nobody, bug = (dict(zip(MOODLE_COLUMNS, row)) for row in rows[1:])
+    assert (zoe["Identifier"], zoe["Grade"], zoe["Maximum Grade"]) == ("Participant 42", "2", "8")
+    feedback = zoe["Feedback comments"]
+    assert "<script>" not in feedback and "&lt;script&gt;" in feedback and "<b>" not in feedback
+    assert "line two" in feedback and "course.extra (failed, 0/2)" in feedback and "Not run: mse.backward" in feedback
+    assert nobody["Grade"] == "" and "crashed" in nobody["Feedback comments"]  # Moodle skips an empty grade
+    assert bug["Grade"] == "" and "internal error of the grader" in bug["Feedback comments"]
+    french, _ = moodle.worksheet([("Zoé", hostile, "p", None, "42")], lang="fr")
+    assert "Correcteur automatique : 2 / 8" in french and "Indice : &lt;b&gt;" in french
+
+
+def test_frequent_failures_name_a_few_students_in_the_terminal():
+    from grader.reporters.class_reports import names_line
+
+    assert names_line(("a", "b"), "en") == "a, b"
+    assert names_line(tuple("abcdefghij"), "en", limit=3) == "a, b, c and 7 more"
+    assert names_line(tuple("abcd"), "fr", limit=2) == "a, b et 2 autres"
+
+
+def test_the_regrade_key_follows_the_files_and_the_configuration(tmp_path):
+    from dataclasses import replace
+
+    from grader.classmode import cache
+    from grader.config import GradingConfig
+
+    shutil.copytree(REFERENCE, tmp_path / "h")
+    before = cache.handin_digest(tmp_path / "h")
+    (tmp_path / "h" / "data.txt").write_text("1 2 3")  # not a .py file: still a change
+    assert cache.handin_digest(tmp_path / "h") != before
+    config = GradingConfig()
+    assert cache.config_digest(config) == cache.config_digest(replace(config, config_file="elsewhere.toml"))
+    assert cache.config_digest(config) != cache.config_digest(config.with_points({"mse.backward": 3}))
+    assert cache.config_digest(config) != cache.config_digest(replace(config, lang="fr"))
+
+
+def test_score_distribution_bins():
+    from grader.classmode.summary import distribution, summarize
+
+    s = summarize([("a", _report("a", "passed", "passed"), None, None), ("b", _report("b", "passed", "failed"),
+                                                                        None, None)])
+    assert distribution(s) == [("0", 0), ("1", 0), ("2", 1), ("3", 0), ("4", 1)]
+
+
+def test_merge_writes_its_files_before_printing(graded, tmp_path):
+    """`grader merge … | head`: the reader goes away before the table is printed; the files are there."""
+    _, _, out, _ = graded
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "merge", str(out / "students"), "--out",
+                             str(tmp_path / "m")], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={"NO_COLOR": "1", "COLUMNS": "120", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    proc.stdout.close()  # like `| head -0`
+    proc.wait(timeout=300)
+    for name in ("gradebook.csv", "summary.json", "summary.md", "index.html", "moodle-grading-worksheet.csv"):
+        assert (tmp_path / "m" / name).is_file(), name

@@ -22,8 +22,9 @@ def _e(text: str) -> str:
 
 
 def columns(counts: Sequence[tuple[str, int]], title: str, x_label: str, y_label: str) -> str:
-    """Vertical bars: ``counts`` is (x label, count) in x order. The tallest bar fills the height."""
-    width, height, left, right, top, bottom = 640, 220, 34, 8, 22, 34
+    """Vertical bars: ``counts`` is (x label, count) in x order; the tallest bar fills the height. ``title``
+    names the chart for screen readers (the page shows it as a heading)."""
+    width, height, left, right, top, bottom = 640, 210, 34, 8, 14, 34
     n = max(len(counts), 1)
     plot_w, plot_h = width - left - right, height - top - bottom
     slot = plot_w / n
@@ -31,7 +32,6 @@ def columns(counts: Sequence[tuple[str, int]], title: str, x_label: str, y_label
     every = max(1, round(n / 20))  # at most ~20 x labels
     parts = [f'<svg class="chart bars" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}" '
              f'xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="{left}" y="14" class="t">{_e(title)}</text>',
              f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" class="axis"/>',
              f'<text x="{left - 4}" y="{top + 8}" class="yl">{peak}</text>',
              f'<text x="{left - 4}" y="{top + plot_h}" class="yl">0</text>']
@@ -45,8 +45,9 @@ def columns(counts: Sequence[tuple[str, int]], title: str, x_label: str, y_label
         if i % every == 0 or i == len(counts) - 1:
             parts.append(f'<text x="{x + slot / 2:.1f}" y="{top + plot_h + 13}" class="xl mid">{_e(label)}</text>')
     parts.append(f'<text x="{left + plot_w / 2}" y="{height - 3}" class="xl mid">{_e(x_label)}</text>')
-    parts.append(f'<text x="4" y="{top + plot_h / 2}" class="xl" transform="rotate(-90 8 {top + plot_h / 2})">'
-                 f'{_e(y_label)}</text>')
+    if y_label:
+        parts.append(f'<text x="10" y="{top + plot_h / 2}" class="xl mid" '
+                     f'transform="rotate(-90 10 {top + plot_h / 2})">{_e(y_label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -54,13 +55,12 @@ def columns(counts: Sequence[tuple[str, int]], title: str, x_label: str, y_label
 def bars(items: Sequence[tuple[str, float, str]], title: str) -> str:
     """Horizontal bars, one per item ``(label, fraction in [0, 1], text shown after the bar)``; green from
     80 %, orange from 50 %, red below."""
-    row, left, right, top = 22, 150, 96, 24
+    row, left, right, top = 22, 150, 96, 4
     width = 640
     height = top + row * max(len(items), 1) + 6
     plot_w = width - left - right
     parts = [f'<svg class="chart hbars" viewBox="0 0 {width} {height}" role="img" aria-label="{_e(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg">',
-             f'<text x="4" y="14" class="t">{_e(title)}</text>']
+             f'xmlns="http://www.w3.org/2000/svg">']
     for i, (label, fraction, text) in enumerate(items):
         y = top + i * row
         fraction = min(max(float(fraction), 0.0), 1.0)

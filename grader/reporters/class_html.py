@@ -55,7 +55,8 @@ def _charts(summary: ClassSummary, lang: str) -> str:
     if not summary.n_graded:
         return ""
     dist = charts.columns(distribution(summary), tr(Msg("classout.html.distribution"), lang),
-                          tr(Msg("classout.html.distribution_alt", max=f"{summary.max_score:g}"), lang), "")
+                          tr(Msg("classout.html.distribution_alt", max=f"{summary.max_score:g}"), lang),
+                          tr(Msg("classout.html.students_axis"), lang))
     rates = []
     for check in summary.checks:
         total = sum(check.counts.values())

@@ -94,14 +94,15 @@ def write_submission(report: SubmissionReport, outputs: Sequence[Output], report
 
 
 def write_class(summary, rows, outputs: Sequence[Output], out_dir: Path, config, defaults: bool = False,
-                lang: str = "en") -> list[tuple[str, Path]]:
+                lang: str = "en", sections: Sequence[tuple[str, str]] = ()) -> list[tuple[str, Path]]:
     """Per-student files beside each student's JSON report and one class file per format in ``out_dir``
     (none for gradescope and json).
 
     ``summary``: the class's :class:`~grader.classmode.summary.ClassSummary` of ``rows``, which are
     :class:`~grader.classmode.summary.ClassEntry` items (``(student, report or None, JSON report path or
     None, problem[, lms_id])``). ``defaults``: also every class file nobody asked for (see the module
-    docstring), as a class run and ``grader merge`` do.
+    docstring), as a class run and ``grader merge`` do. ``sections``: (title, HTML) parts another feature
+    adds to the class index (:func:`grader.reporters.class_html.render_index`).
     """
     from grader.classmode.summary import ClassEntry
 
@@ -124,11 +125,11 @@ def write_class(summary, rows, outputs: Sequence[Output], out_dir: Path, config,
     explicit = {o.fmt: o.path for o in outputs if o.path is not None}
     for fmt in class_fmts:
         path = explicit.get(fmt) or out_dir / CLASS_FILES[fmt]
-        written.append((fmt, atomic_write(path, _class_text(fmt, summary, rows, pages, path, lang))))
+        written.append((fmt, atomic_write(path, _class_text(fmt, summary, rows, pages, path, lang, sections))))
     return written
 
 
-def _class_text(fmt: str, summary, rows, pages: dict, path: Path, lang: str) -> str:
+def _class_text(fmt: str, summary, rows, pages: dict, path: Path, lang: str, sections=()) -> str:
     from grader.reporters import class_html, junit, markdown, moodle
 
     if fmt == "junit":
@@ -138,4 +139,4 @@ def _class_text(fmt: str, summary, rows, pages: dict, path: Path, lang: str) -> 
     if fmt == "moodle":
         return moodle.worksheet(rows, lang)[0]
     links = {key: os.path.relpath(p.resolve(), path.resolve().parent) for key, p in pages.items()}
-    return class_html.render_index(summary, links, lang)
+    return class_html.render_index(summary, links, lang, sections=sections)

@@ -22,7 +22,8 @@ EN = {
     "classout.html.students": "{n} students, {graded} graded",
     "classout.html.mean": "mean {mean} / {max} · median {median} / {max}",
     "classout.html.distribution": "Score distribution",
-    "classout.html.distribution_alt": "number of students per score, out of {max}",
+    "classout.html.distribution_alt": "score (out of {max})",
+    "classout.html.students_axis": "students",
     "classout.html.pass_rates": "Pass rate per check",
     "classout.html.top_failures": "Most frequent failures",
     "classout.html.students_table": "Students",
@@ -33,7 +34,6 @@ EN = {
     "classout.html.student": "Student",
     "classout.html.score": "Score",
     "classout.html.legend": "✓ passed ✗ failed E error T timeout - skipped · not run",
-    "classout.html.n_students": {"one": "{n} student", "other": "{n} students"},
     "classout.html.not_available": "n/a",
 }
 
@@ -58,7 +58,8 @@ FR = {
     "classout.html.students": "{n} étudiants, {graded} notés",
     "classout.html.mean": "moyenne {mean} / {max} · médiane {median} / {max}",
     "classout.html.distribution": "Répartition des notes",
-    "classout.html.distribution_alt": "nombre d'étudiants par note, sur {max}",
+    "classout.html.distribution_alt": "note (sur {max})",
+    "classout.html.students_axis": "étudiants",
     "classout.html.pass_rates": "Taux de réussite par vérification",
     "classout.html.top_failures": "Échecs les plus fréquents",
     "classout.html.students_table": "Étudiants",
@@ -69,6 +70,5 @@ FR = {
     "classout.html.student": "Étudiant",
     "classout.html.score": "Note",
     "classout.html.legend": "✓ réussi ✗ échoué E erreur T délai dépassé - ignoré · non exécuté",
-    "classout.html.n_students": {"one": "{n} étudiant", "other": "{n} étudiants"},
     "classout.html.not_available": "n.d.",
 }
