@@ -1,6 +1,6 @@
 """Re-grading only what changed: a second run of an unchanged class, and a run after one late fix.
 
-Usage:  .venv/bin/python benchmarks/bench_regrade.py [--n 100] [--runs 3] [--all-checks]
+Usage:  .venv/bin/python benchmarks/bench_regrade.py [--n 100] [--runs 3] [--all-checks | --load-only]
 
 Builds a class of N hand-ins (copies of reference/ and the example submissions, round-robin), grades it
 once into OUT, then reports the median wall time of `grader check CLASS --out OUT` again with nothing
@@ -8,7 +8,8 @@ changed (every report re-used: every class file is still rewritten), of the same
 file changed (one hand-in graded), and the first run for scale. By default the checks are limited to the
 function checks (`--only`) so the first run stays short on a busy machine; what a re-used run costs does
 not depend on the checks (the key is computed from the files, the reports are read back and the class
-files written), except the HTML reference curves of training checks, which `--all-checks` includes.
+files written), except the HTML reference curves of training checks, which `--all-checks` includes;
+`--load-only` makes the first run cheapest (only `load`; smaller reports to read back).
 """
 
 from __future__ import annotations
@@ -42,8 +43,10 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--all-checks", action="store_true")
+    parser.add_argument("--load-only", action="store_true")
     args = parser.parse_args()
-    only = [] if args.all_checks else [x for cid in FUNCTION_CHECKS for x in ("--only", cid)]
+    checks = ["load"] if args.load_only else FUNCTION_CHECKS
+    only = [] if args.all_checks else [x for cid in checks for x in ("--only", cid)]
     with tempfile.TemporaryDirectory(prefix="bench-regrade-") as tmp:
         work = Path(tmp)
         klass = work / "class"

@@ -206,7 +206,8 @@ def _run_with_progress(console, submissions, config, out, workers, grade_class):
             score = f"{graded.report.score:g}/{graded.report.max_score:g}" if graded.report else "grader error"
             who = label(graded.submission.student, graded.submission.lms_id, True)
             progress.console.print(Text(f"  {visible(who, multiline=False)}: {score}"
-                                        + (" (re-used)" if graded.reused else "")), highlight=False)
+                                        + (tr(Msg("classout.reused_mark"), config.lang) if graded.reused else "")),
+                                   highlight=False)
 
         return grade_class(submissions, config, out, workers, on_done=done)
 

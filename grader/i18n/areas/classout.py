@@ -6,6 +6,7 @@ EN = {
                                "re-grades)",
                         "other": "{n} reports re-used (unchanged hand-ins, grader and configuration; --force "
                                  "re-grades)"},
+    "classout.reused_mark": " (re-used)",
     "classout.and_more": "{names} and {n} more",
     "classout.file": "{what}: {file}",
     "classout.moodle_skipped": {"one": "{n} student without a Moodle participant id is not in the worksheet",
@@ -42,6 +43,7 @@ FR = {
                                "recorrige)",
                         "other": "{n} rapports réutilisés (rendus, correcteur et configuration inchangés ; --force "
                                  "recorrige)"},
+    "classout.reused_mark": " (réutilisé)",
     "classout.and_more": "{names} et {n} autres",
     "classout.file": "{what} : {file}",
     "classout.moodle_skipped": {"one": "{n} étudiant sans identifiant de participant Moodle n'est pas dans la "
