@@ -14,7 +14,7 @@ import math
 import html
 from typing import Any, Mapping
 
-from grader.model import CheckResult, Status, SubmissionReport, Visibility
+from grader.model import CheckResult, SubmissionReport, Visibility
 from grader.reporters import svg_chart
 from grader.reporters.common import count_line, points
 from grader.text import visible

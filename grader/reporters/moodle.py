@@ -30,7 +30,7 @@ from typing import Iterable, Sequence
 
 from grader.i18n import Msg, render as tr, status_word
 from grader.model import Status, SubmissionReport
-from grader.reporters.common import clean_text, count_line, points
+from grader.reporters.common import clean_text, counts, points
 
 COLUMNS = ("Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade", "Grade can be changed",
            "Last modified (submission)", "Last modified (grade)", "Feedback comments")
@@ -46,8 +46,9 @@ def feedback(report: SubmissionReport | None, problem: str | None, lang: str) ->
     """The feedback comments of one student (HTML, one line)."""
     if report is None:
         return _h(tr(Msg("classout.feedback.not_graded", problem=problem or "?"), lang))
+    tally = ", ".join(f"{n} {status_word(status, lang)}" for status, n in counts(report).items() if n)
     lines = [_h(tr(Msg("classout.feedback.score", score=points(report.score), max=points(report.max_score),
-                       counts=count_line(report)), lang))]
+                       counts=tally), lang))]
     skipped = [c.id for c in report.checks if c.status is Status.SKIPPED]
     for check in report.checks:
         if check.status in (Status.PASSED, Status.SKIPPED):
