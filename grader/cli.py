@@ -92,7 +92,8 @@ def check(
     teacher: bool = typer.Option(False, "--teacher", help="Teacher mode: run the hidden checks too and mark them "
                                  "hidden (implied in class mode)."),
     formats: List[str] = typer.Option([], "--format", help="Also write FMT[=FILE] (repeatable): json, "
-                                      "gradescope, junit, markdown, html [default FILE: beside the JSON report]."),
+                                      "gradescope, junit, markdown, html, moodle (class only) [default FILE: "
+                                      "beside the JSON report]."),
     html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report with loss "
                                         "curves (class mode: the index page; students' pages beside it)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Language of the report: fr or en [default: from "
@@ -101,6 +102,8 @@ def check(
                                                   "when the sandbox this machine gives is weaker than LEVEL: "
                                                   "bwrap, unshare or none [default: the configuration's "
                                                   "sandbox.require, else none]."),
+    force: bool = typer.Option(False, "--force", help="Class mode: grade every hand-in again, even those whose "
+                               "report in --out is still valid (same files, grader and configuration)."),
 ) -> None:
     """Grade one submission, or a whole class (a folder of submissions or an LMS .zip export)."""
     from grader.reporters import outputs
@@ -118,6 +121,8 @@ def check(
         path.is_dir() and not is_single(path) and _has_students(path))
     if not is_class and not path.is_dir():
         _usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py, a class folder or a .zip)")
+    if not is_class and any(o.fmt in outputs.CLASS_ONLY for o in extra):
+        _usage_error(console, "--format moodle: a class's file (grade a class folder or an LMS .zip)")
     options = Overrides(seed, strict_mse, tuple(points), tuple(only), data, fail_under, teacher or bool(is_class),
                         require_sandbox)
     report_path = json_path or DEFAULT_REPORT_DIR / f"{path.resolve().name}.json"
@@ -139,7 +144,7 @@ def check(
     config = replace(config, lang=_lang(console, lang))
     if is_class:
         raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out, jobs, shard,
-                                      extra))
+                                      extra, force))
     raise typer.Exit(_grade_and_report(console, path, config, report_path, extra))
 
 
@@ -161,7 +166,7 @@ def _lang(console: Console, option: Optional[str]) -> str:
 
 
 def _check_class(console: Console, path: Path, config: GradingConfig, summary_path: Path, out: Path,
-                 jobs: int, shard_text: Optional[str], extra=()) -> int:
+                 jobs: int, shard_text: Optional[str], extra=(), force: bool = False) -> int:
     import os
     import tempfile
 
@@ -180,7 +185,8 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
         workers = jobs if jobs > 0 else (os.cpu_count() or 1)
         _say(console, tr(Msg("cli.grading", n=len(submissions), path=str(path), workers=workers,
                              shard=Msg("cli.shard", i=shard[0], of=shard[1]) if shard else ""), config.lang))
-        graded = _run_with_progress(console, submissions, config, out / STUDENTS_DIR, workers, grade_class)
+        graded = _run_with_progress(console, submissions, config, out / STUDENTS_DIR, workers,
+                                    lambda *a, **k: grade_class(*a, **k, reuse=not force))
     return _class_outputs(console, graded, summary_path, out, config, extra)
 
 
@@ -195,46 +201,60 @@ def _run_with_progress(console, submissions, config, out, workers, grade_class):
 
         def done(graded) -> None:
             progress.advance(task)
+            from grader.classmode.summary import label
+
             score = f"{graded.report.score:g}/{graded.report.max_score:g}" if graded.report else "grader error"
-            progress.console.print(Text(f"  {visible(graded.submission.student, multiline=False)}: {score}"),
+            who = label(graded.submission.student, graded.submission.lms_id, True)
+            progress.console.print(Text(f"  {visible(who, multiline=False)}: {score}"
+                                        + (tr(Msg("classout.reused_mark"), config.lang) if graded.reused else "")),
                                    highlight=False)
 
         return grade_class(submissions, config, out, workers, on_done=done)
 
 
 def _class_outputs(console: Console, graded, summary_path: Path, out: Path, config=None, extra=()) -> int:
+    from grader.classmode.summary import ClassEntry
+
     lang = config.lang if config is not None else "en"
-    names = [g.submission.student for g in graded]
-    rows = [(name if names.count(name) == 1 else f"{name} ({g.submission.slug})", g.report,
-             str(g.report_path) if g.report_path else None, g.problem) for name, g in zip(names, graded)]
-    summary = _write_class_outputs(console, rows, summary_path, out, lang)
+    entries = [ClassEntry(g.submission.student, g.report, str(g.report_path) if g.report_path else None, g.problem,
+                          g.submission.lms_id) for g in graded]
+    _write_class_outputs(console, entries, summary_path, out, config, extra, reused=sum(g.reused for g in graded))
     sandboxed = [g.report for g in graded if g.report is not None and g.report.environment.get("sandbox_details")]
     if sandboxed:  # what the sandbox of this run did not protect, in red, as the reports say
         from grader.reporters.terminal import render_unprotected
 
         render_unprotected(sandboxed[0].environment, console, lang)
     _say(console, tr(Msg("cli.per_student_reports", out=str(out / STUDENTS_DIR)), lang))
-    if extra:
-        from grader.reporters import outputs
-
-        for fmt, file in outputs.write_class(summary, rows, extra, out, config):
-            _say(console, f"{fmt}: {file}")
     failures = [g for g in graded if g.report is None]
     for g in failures:
         _error(console, f"grader failed on {visible(g.submission.student, multiline=False)}:", g.problem or "")
     return EXIT_INTERNAL if failures else EXIT_OK
 
 
-def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path, lang: str = "en"):
-    """Class table, gradebook and summary: the same for a class run and for `grader merge`. Returns the summary."""
+def _write_class_outputs(console: Console, entries, summary_path: Path, out: Path, config=None, extra=(),
+                         reused: int = 0):
+    """Every class file (gradebook, summary, summary.md, index.html, junit.xml, the Moodle worksheet...), then
+    the class table: the same for a class run and for `grader merge`. Files first, so that a reader that
+    stops early (`| head`) costs nothing. Returns the summary."""
     from grader.classmode.summary import summarize
+    from grader.config import GradingConfig
+    from grader.reporters import outputs
     from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
 
-    summary = summarize(rows)
-    render_class_table(summary, console, lang)
+    config = config if config is not None else GradingConfig()
+    summary = summarize(entries)
     write_gradebook_csv(summary, out / "gradebook.csv")
     write_summary_json(summary, summary_path)
-    _say(console, tr(Msg("cli.gradebook", gradebook=str(out / "gradebook.csv"), summary=str(summary_path)), lang))
+    written = outputs.write_class(summary, entries, extra, out, config, defaults=True, lang=config.lang)
+    render_class_table(summary, console, config.lang, reused)
+    _say(console, tr(Msg("cli.gradebook", gradebook=str(out / "gradebook.csv"), summary=str(summary_path)),
+                     config.lang))
+    for fmt, file in written:
+        _say(console, tr(Msg("classout.file", what=fmt, file=str(file)), config.lang))
+    if any(fmt == "moodle" for fmt, _ in written):
+        left_out = sum(1 for e in entries if not e.lms_id)
+        if left_out:
+            _say(console, tr(Msg("classout.moodle_skipped", n=left_out), config.lang))
     return summary
 
 
@@ -287,22 +307,35 @@ def merge(
     json_path: Optional[Path] = typer.Option(None, "--json", help="Summary JSON [default: OUT/summary.json]."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Language of the class table: fr or en [default: "
                                        "from the locale, else en]."),
+    formats: List[str] = typer.Option([], "--format", help="Class files are all written by default (summary.md, "
+                                      "index.html, junit.xml, the Moodle worksheet for an LMS export); FMT=FILE "
+                                      "names one, FMT adds each student's FMT file (repeatable)."),
 ) -> None:
-    """Build the class summary and gradebook from per-student reports (e.g. the shards of a CI matrix)."""
+    """Build the class summary, gradebook and every class file from per-student reports (e.g. the shards of a
+    CI matrix, or a class run made without --format)."""
+    from grader.classmode.summary import ClassEntry
+    from grader.config import GradingConfig
+    from grader.reporters import outputs
     from grader.reporters.json_report import from_dict
 
     console = Console(highlight=False)
+    try:
+        extra = outputs.parse(formats)
+    except ValueError as exc:
+        _usage_error(console, str(exc))
+    language = _lang(console, lang)
     rows, seen = [], {}
     for file, data in _reports_to_merge(console, reports):
         try:
             report = from_dict(data)
         except (ValueError, KeyError, TypeError) as exc:
             _usage_error(console, f"{file}: not a grader report: {exc}")
-        if report.submission.name in seen:
-            _usage_error(console, f"{file}: student {report.submission.name!r} already read from {seen[report.submission.name]}")
-        seen[report.submission.name] = file
-        rows.append((report.submission.name, report, str(file), None))
-    _write_class_outputs(console, rows, json_path or out / "summary.json", out, _lang(console, lang))
+        who = (report.submission.name, report.submission.lms_id)
+        if who in seen:
+            _usage_error(console, f"{file}: student {report.submission.name!r} already read from {seen[who]}")
+        seen[who] = file
+        rows.append(ClassEntry(report.submission.name, report, str(file), None, report.submission.lms_id))
+    _write_class_outputs(console, rows, json_path or out / "summary.json", out, GradingConfig(lang=language), extra)
 
 
 def _reports_to_merge(console: Console, items: List[Path]) -> list:

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-SCHEMA_VERSION = "1.1"  # 1.1: per-check "visibility", report "withheld" (1.0 reports still load)
+SCHEMA_VERSION = "1.2"  # 1.1: per-check "visibility", report "withheld"; 1.2: "submission.lms_id" (older reports load)
 
 
 class Status(str, enum.Enum):
@@ -56,6 +56,7 @@ class SubmissionInfo:
     path: str
     name: str
     files: Mapping[str, str]  # file name -> sha256 of its content
+    lms_id: str | None = None  # the LMS's participant id (Moodle's _<id>_ folder names), in a class run
 
 
 @dataclass(frozen=True)

@@ -79,15 +79,18 @@ def test_top_failures_use_the_first_hint_rank_by_count_then_text_and_leave_out_s
     s = summarize(class_items())
     by_id = {c.id: c for c in s.checks}
     # Two students with the hint (counted under it, not under their message), one without.
-    assert by_id["mse.backward"].top_failures == ((IGNORES, 2), ("grad_yhat: mismatched elements 12 / 12", 1))
-    assert by_id["train.sgd"].top_failures == (("train.sgd timeout", 1),)  # the skipped one is not a failure
+    assert [f[:2] for f in by_id["mse.backward"].top_failures] == [(IGNORES, 2),
+                                                                   ("grad_yhat: mismatched elements 12 / 12", 1)]
+    assert by_id["mse.backward"].top_failures[0].students == ("Dupont, Jean", "Émilie \"Mimi\"")  # in class order
+    assert [f[:2] for f in by_id["train.sgd"].top_failures] == [("train.sgd timeout", 1)]  # skipped: no failure
     assert by_id["load"].top_failures == ()
 
     # At most three; ties broken by text.
     items = [(f"s{i}", report(f"s{i}", result("mse.forward", F, msg)), None, None)
              for i, msg in enumerate(["d", "d", "c", "b", "a", "d", "a"])]
     (check,) = summarize(items).checks
-    assert check.top_failures == (("d", 3), ("a", 2), ("b", 1))
+    assert [f[:2] for f in check.top_failures] == [("d", 3), ("a", 2), ("b", 1)]
+    assert check.top_failures[0].students == ("s0", "s1", "s5")
 
 
 def test_a_failed_grading_is_a_row_without_statistics():
@@ -158,11 +161,11 @@ def test_gradebook_csv_reads_back_with_awkward_names(tmp_path):
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         rows = list(reader)
-    assert reader.fieldnames == ["student", "score", "max_score", "load", "mse.forward", "mse.backward",
+    assert reader.fieldnames == ["student", "lms_id", "score", "max_score", "load", "mse.forward", "mse.backward",
                                  "linear.forward", "train.sgd", "report"]
     by_name = {r["student"]: r for r in rows}
     assert list(by_name) == ["bob", "carol", "Dupont, Jean", "Émilie \"Mimi\"", "zoé"]
-    assert by_name["Dupont, Jean"] == {"student": "Dupont, Jean", "score": "2", "max_score": "8",
+    assert by_name["Dupont, Jean"] == {"student": "Dupont, Jean", "lms_id": "", "score": "2", "max_score": "8",
                                        "load": "passed", "mse.forward": "passed", "mse.backward": "failed",
                                        "linear.forward": "error", "train.sgd": "timeout",
                                        "report": "out/dupont.json"}
@@ -182,9 +185,9 @@ def test_summary_json_is_strict_and_matches_to_dict(tmp_path):
 
     data = json.loads(path.read_text(encoding="utf-8"), parse_constant=no_constants)
     assert data == s.to_dict()
-    assert data["summary_version"] == "1.0" and data["n_graded"] == 4
-    assert data["checks"][2]["top_failures"][0] == {"text": IGNORES, "count": 2}
-    assert data["students"][1] == {"student": "carol", "graded": False, "score": 0.0, "max_score": 8,
+    assert data["summary_version"] == "1.1" and data["n_graded"] == 4
+    assert data["checks"][2]["top_failures"][0] == {"text": IGNORES, "count": 2, "students": ["Dupont, Jean", "Émilie \"Mimi\""]}
+    assert data["students"][1] == {"student": "carol", "name": "carol", "lms_id": None, "graded": False, "score": 0.0, "max_score": 8,
                                    "statuses": {}, "report": None,
                                    "problem": "internal error of the grader: RuntimeError: boom"}
     assert list(path.parent.iterdir()) == [path]
@@ -238,9 +241,11 @@ def test_class_table_without_a_terminal_fits_80_columns_and_has_no_escape_codes(
                      text, re.M)
     assert re.search(r"^carol \(not graded\) +n/a *$", text, re.M)
     assert "carol: internal error of the grader: RuntimeError: boom" in text
-    # Failures under their check, by count then text.
-    assert re.search(r"^ +2 mse\.forward\n +2× mse\.forward went wrong *\n +1× hint for mse\.forward *\n"
-                     r" +3 mse\.backward\n +1× hint for mse\.backward *\n +1× mse\.backward went wrong *\n",
+    # Failures under their check, by count then text, each with the students it concerns (issue 16.12).
+    assert re.search(r"^ +2 mse\.forward\n +2× mse\.forward went wrong *\n +alice, Émilie Dupont-Lefèvre *\n"
+                     r" +1× hint for mse\.forward *\n +Mohammed Al-Khwarizmi Abdallah *\n"
+                     r" +3 mse\.backward\n +1× hint for mse\.backward *\n +Mohammed Al-Khwarizmi Abdallah *\n"
+                     r" +1× mse\.backward went wrong *\n +alice *\n",
                      text, re.M)
     assert "Most frequent failures" in text
 

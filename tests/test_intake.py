@@ -184,7 +184,8 @@ def test_duplicate_moodle_folders_are_merged(tmp_path: Path):
     reference_into(cls / "Li Wei_55_assignsubmission_onlinetext_")
     write(cls / f"Li Wei_56{MOODLE}" / "notes.txt")  # a homonym: another participant
     subs = discover(cls, tmp_path / "work")
-    assert [(s.student, s.slug, s.lms_id) for s in subs] == [("Li Wei", "li-wei", "55"), ("Li Wei", "li-wei-2", "56")]
+    # Homonyms: each report is named with the participant id (issue 16.2), not "li-wei" and "li-wei-2".
+    assert [(s.student, s.slug, s.lms_id) for s in subs] == [("Li Wei", "li-wei-55", "55"), ("Li Wei", "li-wei-56", "56")]
     assert subs[0].path == cls / "Li Wei_55_assignsubmission_onlinetext_" and subs[0].problem is None
     assert subs[0].notes == (f"merged 2 entries: Li Wei_55{MOODLE}, Li Wei_55_assignsubmission_onlinetext_",)
     assert subs[1].problem == "no tp1.py found (files: notes.txt)"

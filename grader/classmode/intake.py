@@ -56,6 +56,13 @@ class Submission:
     problem: str | None  # None, or why there is nothing to grade
     notes: tuple[str, ...] = ()  # what intake did that a teacher may want to know (merges, zips...)
     handin: Path | None = None  # what is graded: the student's folder (or extracted zip) holding ``path``
+    origin: str | None = None  # ``path`` as the teacher knows it: inside the class zip and the student's zips
+    # (``export.zip/Jean Dupont_123_assignsubmission_file_/rendu.zip/tp1``), never a temporary folder
+
+    @property
+    def where(self) -> str:
+        """What a report calls the hand-in: :attr:`origin`, else :attr:`path`."""
+        return self.origin or str(self.path)
 
 
 class IntakeError(Exception):
@@ -109,10 +116,29 @@ def discover(source: Path, workdir: Path, keep: Callable[[str], bool] = lambda s
         raise IntakeError(_empty_class_message(root))
     entries.sort(key=lambda e: (_base_slug(e), e.student != _base_slug(e), e.student, e.lms_id or "",
                                 [str(p) for p in e.sources]))  # "alice" keeps "alice" before "Alice" does
-    slugs = _unique_slugs([_base_slug(e) for e in entries])
+    slugs = _unique_slugs(_homonym_slugs(entries))
     students = Path(workdir) / "students"
-    return sorted((_resolve(e, s, students / s, renamed) for e, s in zip(entries, slugs) if keep(s)),
+    places = {root: str(source)} if root == Path(source) else {Path(workdir) / "class": str(source)}
+    return sorted((_resolve(e, s, students / s, renamed, places) for e, s in zip(entries, slugs) if keep(s)),
                   key=lambda s: s.slug)
+
+
+def _homonym_slugs(entries: list[_Entry]) -> list[str]:
+    """Base slugs, where students of the same name told apart by their LMS id get it in theirs
+    (``jean-dupont-123456``, ``jean-dupont-999999``): the report's file says which one it is."""
+    bases = [_base_slug(e) for e in entries]
+    shared = {b for b in bases if bases.count(b) > 1}
+    return [f"{b}-{e.lms_id}" if b in shared and e.lms_id and not b.endswith(e.lms_id) else b
+            for b, e in zip(bases, entries)]
+
+
+def _origin(path: Path, places: dict[Path, str]) -> str:
+    """``path`` named from the place it was extracted from (the longest match of ``places``), else itself."""
+    for folder in sorted(places, key=lambda p: len(p.parts), reverse=True):
+        if path == folder or path.is_relative_to(folder):
+            rel = path.relative_to(folder).as_posix()
+            return places[folder] if rel == "." else f"{places[folder]}/{rel}"
+    return str(path)
 
 
 def _class_root(source: Path, workdir: Path) -> tuple[Path, list[Path]]:
@@ -198,9 +224,12 @@ def _unique_slugs(bases: list[str]) -> list[str]:
     return slugs
 
 
-def _resolve(entry: _Entry, slug: str, work: Path, class_renamed: Sequence[Path] = ()) -> Submission:
+def _resolve(entry: _Entry, slug: str, work: Path, class_renamed: Sequence[Path] = (),
+             places: dict[Path, str] | None = None) -> Submission:
     """The student's folder to grade, extracting their zips into ``work`` when their folders hold no tp1.py.
-    ``class_renamed``: files of the class zip renamed on extraction (those of this student get a note)."""
+    ``class_renamed``: files of the class zip renamed on extraction (those of this student get a note);
+    ``places``: extracted folder -> how to name it (grows with the student's zips)."""
+    places = dict(places or {})
     if work.exists():
         shutil.rmtree(work)
     folders = [(p, "") for p in entry.sources if p.is_dir()]
@@ -214,17 +243,18 @@ def _resolve(entry: _Entry, slug: str, work: Path, class_renamed: Sequence[Path]
     problems: list[str] = []
     found = _locate_first(folders, problems)
     if found is None:
-        extracted = _extract_all(entry, work, problems, notes)
+        extracted = _extract_all(entry, work, problems, notes, places)
         folders += extracted
         found = _locate_first(extracted, problems)
     if found is None:
         own = folders[0][0] if folders else entry.sources[0]
         problem = "; ".join(dict.fromkeys(problems)) or _no_tp1(folders)
-        return Submission(entry.student, slug, own, entry.lms_id, problem, tuple(notes))
+        return Submission(entry.student, slug, own, entry.lms_id, problem, tuple(notes), origin=_origin(own, places))
     handin, located = found
     note = located.note(handin)
     notes += list(dict.fromkeys(problems)) + ([render(note)] if note else [])
-    return Submission(entry.student, slug, located.root, entry.lms_id, None, tuple(notes), handin)
+    return Submission(entry.student, slug, located.root, entry.lms_id, None, tuple(notes), handin,
+                      _origin(located.root, places))
 
 
 def _locate_first(folders: list[tuple[Path, str]], problems: list[str]):
@@ -247,8 +277,10 @@ def _files(top: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(top).parts)
 
 
-def _extract_all(entry: _Entry, work: Path, problems: list[str], notes: list[str]) -> list[tuple[Path, str]]:
-    """Extract the student's zips (their own, or those in their folders) into ``work``; (folder, label) each."""
+def _extract_all(entry: _Entry, work: Path, problems: list[str], notes: list[str],
+                 places: dict[Path, str]) -> list[tuple[Path, str]]:
+    """Extract the student's zips (their own, or those in their folders) into ``work``; (folder, label) each.
+    Each extracted folder is added to ``places``, named after its zip."""
     zips = [p for p in entry.sources if p.is_file()]
     for folder in (p for p in entry.sources if p.is_dir()):
         zips += [p for p in _files(folder) if p.suffix.lower() == ".zip"]
@@ -270,6 +302,7 @@ def _extract_all(entry: _Entry, work: Path, problems: list[str], notes: list[str
         if renamed:
             notes.append(_renamed_note(renamed, dest, f"the zip '{archive.name}'"))
         extracted.append((dest, f"{archive.name}/"))
+        places[dest] = _origin(archive, places)
     return extracted
 
 

@@ -27,6 +27,7 @@ class Graded:
     report: SubmissionReport | None  # None when the grader itself failed on this submission
     report_path: Path | None
     problem: str | None = None  # why there is no report, or why there was nothing to grade
+    reused: bool = False  # the report of an earlier run, still valid (:mod:`grader.classmode.cache`)
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -50,11 +51,13 @@ def in_shard(slug: str, shard: tuple[int, int] | None) -> bool:
 
 
 def grade_one(submission: Submission, config: GradingConfig, out_dir: Path, launcher=None) -> Graded:
+    from grader.classmode import cache
     from grader.reporters import json_report
     from grader.runner import NotASubmission, grade, not_a_submission_report
 
     path = out_dir / f"{submission.slug}.json"
     try:
+        regrade_key = cache.key(submission, config)
         if submission.problem:
             report = not_a_submission_report(submission.path, submission.problem, config, name=submission.student)
         else:
@@ -65,19 +68,54 @@ def grade_one(submission: Submission, config: GradingConfig, out_dir: Path, laun
                 report = not_a_submission_report(submission.path, exc.msg, config, name=submission.student)
         if submission.notes:  # what intake did (a merge, a rename...): the teacher reads it with the report
             report = replace(report, warnings=report.warnings + tuple(f"intake: {n}" for n in submission.notes))
-        json_report.write(report, path)
+        # Where the teacher finds the hand-in (inside the export, not a temporary folder), who it is (LMS id).
+        report = replace(report, submission=replace(report.submission, path=submission.where,
+                                                    lms_id=submission.lms_id))
+        json_report.write(cache.stamp(report, regrade_key), path)
     except Exception as exc:  # a bug of the grader on this submission: record it, go on with the class
         return Graded(submission, None, None, f"internal error of the grader: {type(exc).__name__}: {exc}")
     return Graded(submission, report, path, submission.problem)
 
 
+def reuse_reports(submissions: Sequence[Submission], config: GradingConfig, out_dir: Path,
+                  on_done: Callable[[Graded], None] | None = None) -> tuple[list[Graded], list[Submission]]:
+    """The submissions whose report in ``out_dir`` is still valid (:mod:`grader.classmode.cache`), as
+    ``Graded(reused=True)`` (their reports brought up to date on disk), and the submissions left to grade."""
+    from grader.classmode import cache
+    from grader.reporters import json_report
+
+    reused, todo = [], []
+    for submission in submissions:
+        path = out_dir / f"{submission.slug}.json"
+        try:
+            report = cache.reusable(submission, cache.key(submission, config), path)
+            if report is not None:
+                json_report.write(report, path)
+        except OSError:
+            report = None
+        if report is None:
+            todo.append(submission)
+            continue
+        reused.append(Graded(submission, report, path, None, reused=True))
+        if on_done:
+            on_done(reused[-1])
+    return reused, todo
+
+
 def grade_class(submissions: Sequence[Submission], config: GradingConfig, out_dir: Path, jobs: int,
-                on_done: Callable[[Graded], None] | None = None) -> list[Graded]:
+                on_done: Callable[[Graded], None] | None = None, reuse: bool = False) -> list[Graded]:
     """Grade every submission with ``jobs`` workers; results in the order of ``submissions``.
 
-    Each student process is forked from one warm launcher (torch imported once for the class) when one
-    can start in this sandbox level, else started afresh.
+    ``reuse``: first take the reports of ``out_dir`` that are still valid (:func:`reuse_reports`) and grade
+    only the others. Each student process is forked from one warm launcher (torch imported once for the
+    class) when one can start in this sandbox level, else started afresh.
     """
+    everyone = list(submissions)
+    done: list[Graded] = []
+    if reuse:
+        done, submissions = reuse_reports(everyone, config, out_dir, on_done)
+        if not submissions:
+            return done
     import torch
 
     from grader.sandbox.isolation import resolve_level
@@ -85,7 +123,7 @@ def grade_class(submissions: Sequence[Submission], config: GradingConfig, out_di
 
     torch.set_num_threads(1)  # the workers share this process; the student processes do the work
     out_dir.mkdir(parents=True, exist_ok=True)
-    results: dict[str, Graded] = {}
+    results: dict[str, Graded] = {g.submission.slug: g for g in done}
     try:
         level = resolve_level(config.sandbox)
         launcher = WarmLauncher(level) if any(not s.problem for s in submissions) else None
@@ -102,4 +140,4 @@ def grade_class(submissions: Sequence[Submission], config: GradingConfig, out_di
     finally:
         if launcher is not None:
             launcher.close()
-    return [results[s.slug] for s in submissions]
+    return [results[s.slug] for s in everyone]

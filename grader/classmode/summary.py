@@ -22,32 +22,37 @@ Rules:
 - ``top_failures``: among ``failed``, ``error`` and ``timeout`` results (not
   ``skipped``: its cause is reported by the check it depends on), the most
   frequent texts, where a result's text is its first hint when it has one
-  (the hint names the mistake) else its message; at most 3, by count then text.
+  (the hint names the mistake) else its message; at most 3, by count then text;
+  each with the students it concerns (their ``student`` labels, in class order).
+- Students of the same name (two Moodle ``Jean Dupont``) are told apart by their
+  LMS id: ``student`` is the name, or ``"Jean Dupont (123456)"`` when another
+  student has that name too; ``name`` and ``lms_id`` are kept apart as well.
 - ``max_score`` is the points available (the largest ``max_score`` among
   graded reports), not the best student's score. With nobody graded the mean,
   median and maximum are 0.
 - Same input, same output: students are sorted by name (accents and case
   ignored, then the exact name), every tie is broken by text. A student name
-  given twice raises ``ValueError`` (it would be counted twice).
+  given twice with the same LMS id (or none) raises ``ValueError`` (it would be counted twice).
 
 The summary JSON (:meth:`ClassSummary.to_dict`)::
 
     {
-      "summary_version": "1.0",
+      "summary_version": "1.1",
       "n_students": 3, "n_graded": 2,
       "mean_score": 15.5, "median_score": 15.5, "max_score": 20.0,
       "checks": [
         {"id": "mse.backward", "name": "MSE backward (direct call)", "max_score": 2.0,
          "counts": {"passed": 1, "failed": 1, "error": 0, "timeout": 0, "skipped": 0},
          "pass_rate": 0.5,
-         "top_failures": [{"text": "your backward ignores grad_output: ...", "count": 1}]},
+         "top_failures": [{"text": "your backward ignores grad_output: ...", "count": 1,
+                           "students": ["bob"]}]},
         ...
       ],
       "students": [
-        {"student": "alice", "graded": true, "score": 20.0, "max_score": 20.0,
+        {"student": "alice", "name": "alice", "lms_id": null, "graded": true, "score": 20.0, "max_score": 20.0,
          "statuses": {"load": "passed", "mse.forward": "passed", ...},
          "report": "grader-reports/alice.json", "problem": null},
-        {"student": "carol", "graded": false, "score": 0.0, "max_score": 20.0,
+        {"student": "carol", "name": "carol", "lms_id": null, "graded": false, "score": 0.0, "max_score": 20.0,
          "statuses": {}, "report": null,
          "problem": "internal error of the grader: RuntimeError: ..."},
         ...
@@ -56,7 +61,8 @@ The summary JSON (:meth:`ClassSummary.to_dict`)::
 
 ``counts`` always has the five statuses, in the order of
 :class:`grader.model.Status`; ``statuses`` of a student holds the checks of
-their report only (none when there is no report).
+their report only (none when there is no report). Version 1.1 added ``name``,
+``lms_id`` and the ``students`` of each top failure.
 """
 
 from __future__ import annotations
@@ -66,29 +72,47 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 from grader.model import Status, SubmissionReport
 
-SUMMARY_VERSION = "1.0"
+SUMMARY_VERSION = "1.1"
 FAILURE_STATUSES = (Status.FAILED, Status.ERROR, Status.TIMEOUT)
 TOP_FAILURES = 3
 
 
+class ClassEntry(NamedTuple):
+    """One student of a class as :func:`summarize` takes it (a plain 4-tuple without ``lms_id`` works too)."""
+
+    student: str  # the name (Moodle's "Firstname Lastname", a folder name...)
+    report: SubmissionReport | None
+    report_path: str | os.PathLike | None
+    problem: str | None = None
+    lms_id: str | None = None
+
+
 @dataclass(frozen=True)
 class StudentRow:
-    student: str
+    student: str  # unique label: the name, with the LMS id in parentheses when another student has that name
     score: float
     max_score: float
     statuses: Mapping[str, str]  # check id -> status value
     report: str | None  # path of the student's JSON report, if any
     graded: bool  # False when the grader itself failed on this submission; such a row has a `problem`
     problem: str | None = None
+    name: str = ""  # the name as found, when the label differs from it (homonyms); else ""
+    lms_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"student": self.student, "graded": self.graded, "score": self.score,
-                "max_score": self.max_score, "statuses": dict(self.statuses), "report": self.report,
-                "problem": self.problem}
+        return {"student": self.student, "name": self.name or self.student, "lms_id": self.lms_id,
+                "graded": self.graded, "score": self.score, "max_score": self.max_score,
+                "statuses": dict(self.statuses), "report": self.report, "problem": self.problem}
+
+
+class Failure(NamedTuple):
+    text: str  # the first hint, else the message
+    count: int
+    students: tuple[str, ...] = ()  # their labels (StudentRow.student), in class order
 
 
 @dataclass(frozen=True)
@@ -98,12 +122,13 @@ class CheckStats:
     max_score: float
     counts: Mapping[str, int]  # status value -> number of graded students
     pass_rate: float  # passed / graded students whose report holds this check
-    top_failures: tuple[tuple[str, int], ...]  # (first hint or message, count), most frequent first, at most 3
+    top_failures: tuple[Failure, ...]  # most frequent first, at most 3
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "max_score": self.max_score, "counts": dict(self.counts),
                 "pass_rate": self.pass_rate,
-                "top_failures": [{"text": text, "count": n} for text, n in self.top_failures]}
+                "top_failures": [{"text": f.text, "count": f.count, "students": list(f.students)}
+                                 for f in self.top_failures]}
 
 
 @dataclass(frozen=True)
@@ -188,51 +213,70 @@ def _round(x: float) -> float:
     return round(float(x), 6)
 
 
-def summarize(reports: Sequence[tuple[str, SubmissionReport | None, str | os.PathLike | None, str | None]]
-              ) -> ClassSummary:
-    """The class summary of ``(student, report or None, JSON report path or None, problem or None)`` items."""
-    items = sorted(reports, key=lambda item: sort_key(item[0]))
-    seen: set[str] = set()
-    for name, *_ in items:
-        if name in seen:
-            raise ValueError(f"student {name!r} appears twice")
-        seen.add(name)
+def _row(text: str, entry: ClassEntry, points: float) -> StudentRow:
+    path = None if entry.report_path is None else str(entry.report_path)
+    if entry.report is None:
+        return StudentRow(text, 0.0, points, {}, path, False,
+                          entry.problem or "no report (the grader failed on this submission)",
+                          "" if text == entry.student else entry.student, entry.lms_id)
+    internal = _internal_error(entry.report)
+    problem = entry.problem
+    return StudentRow(
+        student=text,
+        score=_round(entry.report.score),
+        max_score=_round(entry.report.max_score),
+        statuses={c.id: c.status.value for c in entry.report.checks},
+        report=path,
+        graded=internal is None,
+        problem=problem if internal is None else (f"{problem}; {internal}" if problem else internal),
+        name="" if text == entry.student else entry.student,
+        lms_id=entry.lms_id,
+    )
 
-    with_report = [report for _, report, _, _ in items if report is not None]
+
+def label(name: str, lms_id: str | None, homonym: bool) -> str:
+    """How a student is named in class outputs: ``name``, or ``"name (lms_id)"`` when another has that name."""
+    return f"{name} ({lms_id})" if homonym and lms_id else name
+
+
+def summarize(reports: Sequence[ClassEntry | tuple]) -> ClassSummary:
+    """The class summary of :class:`ClassEntry` items (``(student, report or None, JSON report path or None,
+    problem or None[, lms_id])``)."""
+    entries = [ClassEntry(*item) for item in reports]
+    names = Counter(e.student for e in entries)
+    labelled = sorted(((label(e.student, e.lms_id, names[e.student] > 1), e) for e in entries),
+                      key=lambda le: (*sort_key(le[1].student), le[1].lms_id or "", le[0]))
+    seen: set[str] = set()
+    for text, _ in labelled:
+        if text in seen:
+            raise ValueError(f"student {text!r} appears twice")
+        seen.add(text)
+
+    with_report = [e.report for _, e in labelled if e.report is not None]
     graded_reports = [r for r in with_report if _internal_error(r) is None]
     points = _round(max((r.max_score for r in graded_reports), default=0.0))
-
-    rows = []
-    for name, report, path, problem in items:
-        if report is None:
-            rows.append(StudentRow(name, 0.0, points, {}, None if path is None else str(path), False,
-                                   problem or "no report (the grader failed on this submission)"))
-            continue
-        internal = _internal_error(report)
-        rows.append(StudentRow(
-            student=name,
-            score=_round(report.score),
-            max_score=_round(report.max_score),
-            statuses={c.id: c.status.value for c in report.checks},
-            report=None if path is None else str(path),
-            graded=internal is None,
-            problem=problem if internal is None else (f"{problem}; {internal}" if problem else internal),
-        ))
+    rows = [_row(text, e, points) for text, e in labelled]
+    graded_by_label = [(text, e.report) for text, e in labelled
+                       if e.report is not None and _internal_error(e.report) is None]
 
     checks = []
     for cid in _check_order(with_report):
         results = [c for r in graded_reports for c in r.checks if c.id == cid]
         named = [c for r in with_report for c in r.checks if c.id == cid]
         counts = Counter(c.status for c in results)
-        failures = Counter(failure_text(c.hints, c.message) for c in results if c.status in FAILURE_STATUSES)
-        top = sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_FAILURES]
+        who: dict[str, list[str]] = {}
+        for text, report in graded_by_label:
+            for c in report.checks:
+                if c.id == cid and c.status in FAILURE_STATUSES:
+                    who.setdefault(failure_text(c.hints, c.message), []).append(text)
+        top = sorted(who.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:TOP_FAILURES]
         checks.append(CheckStats(
             id=cid,
             name=named[0].name,
             max_score=_round(max(c.max_score for c in (results or named))),
             counts={s.value: counts.get(s, 0) for s in Status},
             pass_rate=_round(counts.get(Status.PASSED, 0) / len(results)) if results else 0.0,
-            top_failures=tuple(top),
+            top_failures=tuple(Failure(text, len(students), tuple(students)) for text, students in top),
         ))
 
     scores = [row.score for row in rows if row.graded]
@@ -245,3 +289,21 @@ def summarize(reports: Sequence[tuple[str, SubmissionReport | None, str | os.Pat
         n_students=len(rows),
         n_graded=len(scores),
     )
+
+
+def distribution(summary: ClassSummary, max_bins: int = 40) -> list[tuple[str, int]]:
+    """How many graded students per score: one bin per point, 0 .. the points available (a score of 17.5
+    counts in 17), or ``max_bins`` equal bins labelled by their lower bound when there are more points."""
+    top = summary.max_score
+    scores = [row.score for row in summary.students if row.graded]
+    if top <= max_bins:
+        n = int(top) + 1
+        counts = [0] * n
+        for score in scores:
+            counts[min(max(int(score), 0), n - 1)] += 1
+        return [(str(i), c) for i, c in enumerate(counts)]
+    width = top / max_bins
+    counts = [0] * max_bins
+    for score in scores:
+        counts[min(max(int(score / width), 0), max_bins - 1)] += 1
+    return [(f"{i * width:g}", c) for i, c in enumerate(counts)]

@@ -43,7 +43,10 @@ def _number(x: float) -> str:
 
 
 def write_gradebook_csv(summary: ClassSummary, path: Path) -> None:
-    """One row per student: ``student, score, max_score, <status per check id>, report``.
+    """One row per student: ``student, lms_id, score, max_score, <status per check id>, report``.
+
+    ``student`` is the class's label of the student (the name; with the LMS id when two share it),
+    ``lms_id`` the LMS's participant id (Moodle's ``_<id>_``), empty outside an LMS export.
 
     UTF-8 with a byte-order mark (so a spreadsheet opened by double-click shows accents right;
     read it back with ``encoding="utf-8-sig"``), comma-separated, quoted by the csv module. A
@@ -56,12 +59,23 @@ def write_gradebook_csv(summary: ClassSummary, path: Path) -> None:
     ids = summary.check_ids
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["student", "score", "max_score", *(_text_cell(cid) for cid in ids), "report"])
+    writer.writerow(["student", "lms_id", "score", "max_score", *(_text_cell(cid) for cid in ids), "report"])
     for row in summary.students:
         score = _number(row.score) if row.graded else ""
-        writer.writerow([_text_cell(row.student), score, _number(row.max_score),
+        writer.writerow([_text_cell(row.student), _text_cell(row.lms_id or ""), score, _number(row.max_score),
                          *(_text_cell(row.statuses.get(cid, "")) for cid in ids), _text_cell(row.report or "")])
     atomic_write(Path(path), out.getvalue(), encoding="utf-8-sig")
+
+
+MAX_NAMED = 8  # students named under a frequent failure in the terminal (the summary JSON names them all)
+
+
+def names_line(students, lang: str, limit: int = MAX_NAMED) -> str:
+    """``"alice, bob and 3 more"``: the students of a frequent failure, on one line."""
+    shown = [visible(s, multiline=False) for s in students[:limit]]
+    more = len(students) - len(shown)
+    text = ", ".join(shown)
+    return tr(Msg("classout.and_more", names=text, n=more), lang) if more > 0 else text
 
 
 def _text_cell(text: str) -> str:
@@ -86,12 +100,15 @@ def _score(row: StudentRow, lang: str) -> Text:
     return Text(f"{row.score:g}/{row.max_score:g}")
 
 
-def render_class_table(summary: ClassSummary, console: Console, lang: str = "en") -> None:
-    """The class table, the per-check statistics and the most frequent failures, in ``lang``."""
+def render_class_table(summary: ClassSummary, console: Console, lang: str = "en", reused: int = 0) -> None:
+    """The class table, the per-check statistics and the most frequent failures, in ``lang``; ``reused``:
+    how many reports an earlier run left that were re-used (said in the heading when not 0)."""
     unicode = (console.encoding or "").lower().startswith("utf")
     head = Text()
     head.append(tr(Msg("class.title"), lang), style="bold")
     head.append("  " + tr(Msg("class.students", n=summary.n_students, graded=summary.n_graded), lang))
+    if reused:
+        head.append((" · " if unicode else ", ") + tr(Msg("classout.reused", n=reused), lang))
     if summary.n_graded:
         sep = " · " if unicode else ", "
         head.append(sep + tr(Msg("class.mean", mean=round(summary.mean_score, 2), max=summary.max_score), lang)
@@ -160,8 +177,10 @@ def _statistics(summary: ClassSummary, console: Console, lang: str, unicode: boo
             grid = Table.grid(padding=(0, 1))
             grid.add_column(justify="right", no_wrap=True, min_width=6)
             grid.add_column(overflow="fold")
-            for text, n in check.top_failures:
-                grid.add_row(f"{n}×" if unicode else f"{n}x", Text(visible(text)))
+            for failure in check.top_failures:
+                who = Text(names_line(failure.students, lang), style="dim")
+                grid.add_row(f"{failure.count}×" if unicode else f"{failure.count}x",
+                             Text.assemble(visible(failure.text), "\n", who))
             console.print(grid)
 
     problems = [row for row in summary.students if row.problem]

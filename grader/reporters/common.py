@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 from grader.model import CheckResult, Status, SubmissionReport
@@ -15,15 +16,43 @@ from grader.text import visible
 _NONCHARACTERS = re.compile("[\ufffe\uffff]")
 
 
+def file_mode() -> int:
+    """The mode ``open()`` would give a new file: 0o666 less the process's umask (0o644 with the usual 022).
+
+    Read from ``/proc/self/status`` where there is one: setting the umask to read it back is not safe while
+    a class run's worker threads create files."""
+    global _FILE_MODE
+    if _FILE_MODE is None:
+        umask = None
+        try:
+            with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+                umask = next((int(line.split()[1], 8) for line in fh if line.startswith("Umask:")), None)
+        except (OSError, ValueError, IndexError):
+            pass
+        if umask is None:
+            with _UMASK_LOCK:
+                umask = os.umask(0o022)
+                os.umask(umask)
+        _FILE_MODE = 0o666 & ~umask
+    return _FILE_MODE
+
+
+_FILE_MODE: int | None = None
+_UMASK_LOCK = threading.Lock()
+
+
 def atomic_write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` through a temporary file renamed over it, creating the folder.
 
+    The file gets the mode of any file the user creates (:func:`file_mode`, 0o644 typically), not the
+    0o600 of a temporary file, so teaching assistants can read the reports.
     Renderers make student text storable themselves; should a lone surrogate still reach this point, it
     is written as its escape (``\\udcff``) rather than losing the report."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "w", encoding=encoding, errors="backslashreplace", newline="") as fh:
             fh.write(text)
         os.replace(tmp, path)

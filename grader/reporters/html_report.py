@@ -14,7 +14,7 @@ import math
 import html
 from typing import Any, Mapping
 
-from grader.model import CheckResult, Status, SubmissionReport, Visibility
+from grader.model import CheckResult, SubmissionReport, Visibility
 from grader.reporters import svg_chart
 from grader.reporters.common import count_line, points
 from grader.text import visible
@@ -57,11 +57,12 @@ border-top:3px solid;vertical-align:middle;margin:0 3px 0 8px}.sw.d{border-top-s
 """
 
 
-def page(title: str, body: str) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+def page(title: str, body: str, css: str = "", lang: str = "en") -> str:
+    """The HTML document: ``CSS`` (and ``css``, a page's own rules) inline, the CSP, the viewport."""
+    return (f"<!DOCTYPE html>\n<html lang=\"{escape(lang)}\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
-            f"<link rel=\"icon\" href=\"data:,\"><title>{escape(title)}</title><style>{CSS}</style></head>"
+            f"<link rel=\"icon\" href=\"data:,\"><title>{escape(title)}</title><style>{CSS}{css}</style></head>"
             f"<body><main>{body}</main></body></html>\n")
 
 
@@ -150,28 +151,8 @@ def render(report: SubmissionReport, references: Mapping[str, Any] | None = None
     return page(title, _header(report) + _summary_table(report) + cards)
 
 
-MARKS = {Status.PASSED.value: "✓", Status.FAILED.value: "✗", Status.ERROR.value: "E", Status.TIMEOUT.value: "T",
-         Status.SKIPPED.value: "-"}
-
-
 def render_index(summary, links: Mapping[str, str], title: str = "Class report") -> str:
-    """A class run's index: one row per student of a :class:`~grader.classmode.summary.ClassSummary`,
-    linking ``links[student]`` (a relative path to their page)."""
-    ids = summary.check_ids
-    rows = []
-    for row in summary.students:
-        href = links.get(row.student)
-        name = f"<a href=\"{escape(href)}\">{escape(row.student)}</a>" if href else escape(row.student)
-        score = f"{points(row.score)}/{points(row.max_score)}" if row.graded else "n/a"
-        marks = "".join(MARKS.get(row.statuses.get(cid, ""), "·") for cid in ids)
-        problem = f"<br><span class=\"name\">{escape(row.problem)}</span>" if row.problem else ""
-        rows.append(f"<tr><td>{name}{problem}</td><td class=\"n\">{score}</td><td class=\"marks\">{marks}</td></tr>")
-    key = " ".join(f"{i}&nbsp;{escape(cid)}" for i, cid in enumerate(ids, 1))
-    head = (f"<h1>{escape(title)}</h1><p class=\"meta\">{summary.n_students} students, {summary.n_graded} graded"
-            + (f" · mean {round(summary.mean_score, 2):g} / {summary.max_score:g} · median "
-               f"{summary.median_score:g} / {summary.max_score:g}" if summary.n_graded else "") + "</p>")
-    table = ("<table><thead><tr><th>Student</th><th>Score</th><th>Checks</th></tr></thead><tbody>"
-             + "".join(rows) + "</tbody></table>")
-    legend = ("<p class=\"legend\">✓ passed ✗ failed E error T timeout - skipped · not run. Checks in order: "
-              f"{key}</p>")
-    return page(title, head + table + legend)
+    """A class run's index (kept for callers of the first version): :func:`grader.reporters.class_html.render_index`."""
+    from grader.reporters import class_html
+
+    return class_html.render_index(summary, links, title=title)

@@ -47,7 +47,8 @@ def to_dict(report: SubmissionReport) -> dict[str, Any]:
         "schema_version": report.schema_version,
         "grader_version": report.grader_version,
         "submission": {"path": report.submission.path, "name": report.submission.name,
-                       "files": dict(report.submission.files)},
+                       "files": dict(report.submission.files),
+                       **({"lms_id": report.submission.lms_id} if report.submission.lms_id is not None else {})},
         "started_at": report.started_at,
         "duration_s": report.duration_s,
         "score": report.score,
@@ -97,7 +98,8 @@ def from_dict(data: Any) -> SubmissionReport:
     sub = data["submission"]
     report = SubmissionReport(
         grader_version=data["grader_version"],
-        submission=SubmissionInfo(path=sub["path"], name=sub["name"], files=dict(sub["files"])),
+        submission=SubmissionInfo(path=sub["path"], name=sub["name"], files=dict(sub["files"]),
+                                  lms_id=sub.get("lms_id")),
         started_at=data["started_at"],
         duration_s=data["duration_s"],
         environment=dict(data["environment"]),

@@ -62,4 +62,11 @@ def render_class(summary) -> str:
                      f"{escape(row.problem or '')} |")
     lines += ["", "| Check | Pass rate |", "|---|---:|"]
     lines += [f"| {code(c.id)} | {c.pass_rate:.0%} |" for c in summary.checks]
+    failing = [c for c in summary.checks if c.top_failures]
+    if failing:
+        lines += ["", "### Most frequent failures", ""]
+        for check in failing:
+            lines += [f"- {code(check.id)}"]
+            lines += [f"  - **{f.count}×** {escape(f.text)} ({', '.join(escape(s) for s in f.students)})"
+                      for f in check.top_failures]
     return "\n".join(lines) + "\n"
