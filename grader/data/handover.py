@@ -35,3 +35,23 @@ def prepare_training_data(config: GradingConfig, workdir: Path):
     for name in TRAINING_FILES:
         np.save(workdir / f"{name}.npy", getattr(split, name), allow_pickle=False)
     return (split, optimum), None, split.source.describe()
+
+
+def asked_data_problem(config: GradingConfig) -> str | None:
+    """Why the data that was *asked for* cannot be used, in one line (None when usable or nothing was asked).
+
+    Asked for: ``--data`` or the configuration's data path, else ``GRADER_DATA``. A path that was asked for and
+    is not there (or not a California Housing file) is a usage error found before anything is graded, in single
+    and class mode alike: silently grading without it would cost every student the training checks. The split is
+    cached (:func:`load_split`), so the grading that follows does not read the file again.
+    """
+    import os
+
+    if not config.data_path and not os.environ.get(housing.files.ENV_VAR):
+        return None
+    try:
+        load_split(config.data_path, config.split_seed, config.test_fraction)
+    except (housing.DataNotFound, housing.DataError) as exc:
+        head = str(exc).splitlines()[0].rstrip(".")
+        return head.split(": ", 1)[1] if head.startswith("Data file given") else head
+    return None

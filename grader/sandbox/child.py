@@ -235,6 +235,8 @@ def _error(exc: BaseException, submission: str) -> dict:
         where = f"{os.path.basename(last.filename)}:{last.lineno} in {last.name}"
     lines = [f"{os.path.basename(f.filename)}:{f.lineno} in {f.name}: {(f.line or '').strip()}"
              for f in student[-5:]]
+    if isinstance(exc, SyntaxError) and str(exc.filename or "").startswith(submission) and exc.text:
+        lines.append(f"{os.path.basename(exc.filename)}:{exc.lineno}: {exc.text.strip()[:300]}")  # the line itself
     try:
         message = str(exc)[:2000]
     except Exception:
