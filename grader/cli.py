@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import sys
 import traceback
-from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
@@ -284,12 +283,13 @@ def _write_class_outputs(console: Console, rows, summary_path: Path, out: Path, 
 def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,
                       extra=()) -> int:
     from grader.reporters import json_report, terminal
+    from grader.reporters.spinner import spinner
     from grader.runner import NotASubmission, grade, not_a_submission_report
 
     usage_problem = None
     try:
-        with console.status(f"grading {path} …", spinner="dots") if console.is_terminal else nullcontext():
-            report = grade(path, config)
+        with spinner(console, path.resolve().name, config) as on_result:
+            report = grade(path, config, on_result=on_result)
     except NotASubmission as exc:
         usage_problem = tr(Msg("load.not_a_submission", problem=exc.msg), config.lang)
         report = not_a_submission_report(path, exc.msg, config)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from grader import failures
 from grader.checks.base import CheckContext, Outcome, check
 from grader.checks.diagnose import hint
 from grader.i18n import Join, Msg
@@ -50,7 +51,7 @@ def _module_problems(module: str, required: tuple[str, ...], entry, record: dict
         return
     if not entry.ok:
         error = entry.error or {}
-        where = Msg("load.at", where=error["where"]) if error.get("where") else _syntax_line(error)
+        where = Msg("load.at", where=failures.where(error["where"])) if error.get("where") else _syntax_line(error)
         problems.append(Msg("load.import_raised", module=module, type=error.get("type", "Error"),
                             message=error.get("message", ""), where=where))
         record["error"] = dict(error)

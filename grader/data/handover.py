@@ -34,7 +34,18 @@ def prepare_training_data(config: GradingConfig, workdir: Path):
         return None, str(exc), None
     for name in TRAINING_FILES:
         np.save(workdir / f"{name}.npy", getattr(split, name), allow_pickle=False)
-    return (split, optimum), None, split.source.describe()
+    return (split, optimum), None, describe_source(split.source, config.lang)
+
+
+def describe_source(source: housing.DataSource, lang: str = "en") -> str:
+    """:meth:`DataSource.describe` in the report's language (``cal_housing.data.gz (bundled with the grader)``)."""
+    from grader.data.files import _tilde
+    from grader.i18n import Msg, render
+
+    if source.path is None or source.kind not in ("bundled", "file", "env", "sklearn-cache"):
+        return source.describe()
+    path = Path(source.path)
+    return render(Msg(f"ux.data.{source.kind}", name=path.name, where=_tilde(path.parent)), lang)
 
 
 def asked_data_problem(config: GradingConfig) -> str | None:

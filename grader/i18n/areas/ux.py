@@ -8,6 +8,35 @@ EN = {
     "ux.data_remedy": "Training data not available:",
     # load: a syntax error said once, with its line
     "ux.load.syntax_line": ": {code}",
+    # where the student's code raised (grader/failures.py: the child's "tp1.py:40 in forward")
+    "ux.where": "{file}:{line} in {function}",
+    "ux.not_implemented_doing": "{doing}: not implemented yet (raises NotImplementedError){where}",
+    # timeouts, worded for the student (grader/failures.py)
+    "ux.timeout.in_function": "your code did not finish within {limit:g} s in {function} (it was stopped)",
+    "ux.timeout.doing": "your code did not finish within {limit:g} s while {doing} (it was stopped)",
+    "ux.timeout": "your code did not finish within {limit:g} s (it was stopped)",
+    "hint.timeout.endless_loop": "look for a loop that never ends (a while whose condition stays true, an index "
+                                 "that is not incremented) or one that does far more work than needed (e.g. the "
+                                 "loss over the whole data set computed inside the loop over examples)",
+    # PyTorch's gradcheck messages (grader/checks/gradcheck.py)
+    "ux.gradcheck.jacobian_mismatch": "Jacobian mismatch for output {output} with respect to input {input}",
+    "ux.gradcheck.not_multiplied": "backward not multiplied by grad_output",
+    "ux.gradcheck.not_reentrant": "backward is not reentrant (two backward calls with the same grad_output give "
+                                  "different values)",
+    "ux.gradcheck.incorrect": "a gradient has the wrong {what}",
+    # where the training data came from (grader/data/handover.py)
+    "ux.data.bundled": "{name} (bundled with the grader)",
+    "ux.data.file": "{name} ({where}, given with --data)",
+    "ux.data.env": "{name} ({where}, from GRADER_DATA)",
+    "ux.data.sklearn-cache": "{name} ({where}, scikit-learn's cache)",
+    # the class table's counts of students per status (grader/reporters/class_reports.py)
+    "ux.class.count.failed": {"one": "{n} failed", "other": "{n} failed"},
+    "ux.class.count.error": {"one": "{n} error", "other": "{n} errors"},
+    "ux.class.count.timeout": {"one": "{n} timeout", "other": "{n} timeouts"},
+    "ux.class.count.skipped": {"one": "{n} skipped", "other": "{n} skipped"},
+    # the spinner of a single hand-in (grader/cli.py)
+    "ux.spinner.start": "grading {name}: importing your files (limit {limit:g} s) …",
+    "ux.spinner.check": "grading {name}: {check} ({i}/{n}, limit {limit:g} s) …",
 }
 
 FR = {
@@ -16,4 +45,28 @@ FR = {
     "ux.group.data": "non exécutées : pas de données d'entraînement, voir plus bas ({ids})",
     "ux.data_remedy": "Données d'entraînement indisponibles :",
     "ux.load.syntax_line": " : {code}",
+    "ux.where": "{file}, ligne {line}, dans {function}",
+    "ux.not_implemented_doing": "{doing} : pas encore implémenté (lève NotImplementedError){where}",
+    "ux.timeout.in_function": "votre code ne s'est pas terminé en {limit:g} s dans {function} (il a été arrêté)",
+    "ux.timeout.doing": "votre code ne s'est pas terminé en {limit:g} s pendant {doing} (il a été arrêté)",
+    "ux.timeout": "votre code ne s'est pas terminé en {limit:g} s (il a été arrêté)",
+    "hint.timeout.endless_loop": "cherchez une boucle qui ne s'arrête jamais (un while dont la condition reste "
+                                 "vraie, un indice jamais incrémenté) ou qui en fait bien plus que nécessaire (par "
+                                 "exemple le coût sur toute la base calculé dans la boucle sur les exemples)",
+    "ux.gradcheck.jacobian_mismatch": "les jacobiennes diffèrent pour la sortie {output} par rapport à "
+                                      "l'entrée {input}",
+    "ux.gradcheck.not_multiplied": "backward n'est pas multiplié par grad_output",
+    "ux.gradcheck.not_reentrant": "backward n'est pas réentrant (deux appels de backward avec le même grad_output "
+                                  "donnent des valeurs différentes)",
+    "ux.gradcheck.incorrect": "un gradient a un mauvais attribut ({what})",
+    "ux.data.bundled": "{name} (fourni avec le correcteur)",
+    "ux.data.file": "{name} ({where}, donné par --data)",
+    "ux.data.env": "{name} ({where}, donné par GRADER_DATA)",
+    "ux.data.sklearn-cache": "{name} ({where}, cache de scikit-learn)",
+    "ux.class.count.failed": {"one": "{n} échoué", "other": "{n} échoués"},
+    "ux.class.count.error": {"one": "{n} en erreur", "other": "{n} en erreur"},
+    "ux.class.count.timeout": {"one": "{n} hors délai", "other": "{n} hors délai"},
+    "ux.class.count.skipped": {"one": "{n} non évalué", "other": "{n} non évalués"},
+    "ux.spinner.start": "correction de {name} : import de vos fichiers (limite {limit:g} s) …",
+    "ux.spinner.check": "correction de {name} : {check} ({i}/{n}, limite {limit:g} s) …",
 }
