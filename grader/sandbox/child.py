@@ -154,6 +154,11 @@ class Session:
                 entry = {"ok": False, "error": _error(exc, self.submission)}
             entry["duration_s"] = time.perf_counter() - start
             results[name] = entry
+        for stream in (sys.stdout, sys.stderr):  # what the import printed is in the files when the grader reads it
+            try:
+                stream.flush()
+            except Exception:  # a student's replacement stream: its problem, not the load's
+                pass
         return {"modules": results, "warnings": list(stand_ins.warnings)}
 
     def op_call(self, msg, emit):

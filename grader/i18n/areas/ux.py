@@ -18,6 +18,23 @@ EN = {
     "hint.timeout.endless_loop": "look for a loop that never ends (a while whose condition stays true, an index "
                                  "that is not incremented) or one that does far more work than needed (e.g. the "
                                  "loss over the whole data set computed inside the loop over examples)",
+    # mse.forward: the element mean, and a backward that cannot be called (grader/checks/mse.py)
+    "ux.mse.mean_backward_unavailable": "MSE.forward computes the element mean 1/(q·p) ‖Ŷ−Y‖² (what .mean() "
+                                        "gives); the lab defines 1/q ‖Ŷ−Y‖² (q = batch size). The mean is accepted "
+                                        "when backward is its gradient, which could not be checked: {error}",
+    "hint.mse.mean_backward_unavailable": "divide by q = yhat.shape[0] (the lab's MSE), or keep .mean() and write "
+                                          "a backward that is its gradient (divided by q·p)",
+    # what the files printed at import time (grader/sandbox/printed.py)
+    "ux.printed": {"one": "your files printed {n} line when imported (code that runs on import belongs under "
+                          "if __name__ == \"__main__\":):\n{lines}{more}",
+                   "other": "your files printed {n} lines when imported (code that runs on import belongs under "
+                            "if __name__ == \"__main__\":):\n{lines}{more}"},
+    "ux.printed.more": {"one": "\n  … and {n} more line", "other": "\n  … and {n} more lines"},
+    # descente's losses: tensors accepted where the lab asks for floats (grader/checks/descent.py)
+    "ux.descent.losses_tensors": "descente returned its losses as tensors; the lab asks for Python floats "
+                                 "(loss.item()): accepted",
+    "hint.descent.bias_not_updated": "b never moves although its gradient is not zero: update it like w, "
+                                     "b = b - epsilon * grad_b, with the grad_b that Linear.backward returns",
     # PyTorch's gradcheck messages (grader/checks/gradcheck.py)
     "ux.gradcheck.jacobian_mismatch": "Jacobian mismatch for output {output} with respect to input {input}",
     "ux.gradcheck.not_multiplied": "backward not multiplied by grad_output",
@@ -53,6 +70,22 @@ FR = {
     "hint.timeout.endless_loop": "cherchez une boucle qui ne s'arrête jamais (un while dont la condition reste "
                                  "vraie, un indice jamais incrémenté) ou qui en fait bien plus que nécessaire (par "
                                  "exemple le coût sur toute la base calculé dans la boucle sur les exemples)",
+    "ux.mse.mean_backward_unavailable": "MSE.forward calcule la moyenne des éléments 1/(q·p) ‖Ŷ−Y‖² (ce que "
+                                        "donne .mean()) ; le TP définit 1/q ‖Ŷ−Y‖² (q = taille du batch). La "
+                                        "moyenne est acceptée si backward en est le gradient, ce qui n'a pas pu "
+                                        "être vérifié : {error}",
+    "hint.mse.mean_backward_unavailable": "divisez par q = yhat.shape[0] (la MSE du TP), ou gardez .mean() et "
+                                          "écrivez un backward qui en est le gradient (divisé par q·p)",
+    "ux.printed": {"one": "vos fichiers ont affiché {n} ligne à l'import (le code exécuté à l'import va sous "
+                          "if __name__ == \"__main__\":) :\n{lines}{more}",
+                   "other": "vos fichiers ont affiché {n} lignes à l'import (le code exécuté à l'import va sous "
+                            "if __name__ == \"__main__\":) :\n{lines}{more}"},
+    "ux.printed.more": {"one": "\n  … et {n} ligne de plus", "other": "\n  … et {n} lignes de plus"},
+    "ux.descent.losses_tensors": "descente a renvoyé ses coûts sous forme de tenseurs ; le TP demande des "
+                                 "floats Python (loss.item()) : accepté",
+    "hint.descent.bias_not_updated": "b ne bouge jamais alors que son gradient n'est pas nul : mettez-le à jour "
+                                     "comme w, b = b - epsilon * grad_b, avec le grad_b que renvoie "
+                                     "Linear.backward",
     "ux.gradcheck.jacobian_mismatch": "les jacobiennes diffèrent pour la sortie {output} par rapport à "
                                       "l'entrée {input}",
     "ux.gradcheck.not_multiplied": "backward n'est pas multiplié par grad_output",
