@@ -169,3 +169,94 @@ def test_a_grader_reports_folder_is_never_graded_as_code(tmp_path):
     copied = copy_handin(handin, tmp_path / "copy")
     assert not (tmp_path / "copy" / "grader-reports").exists()
     assert not any(name.startswith("grader-reports") for name in copied.hashes)
+
+
+# --- items 6, 9 and issue 11 (3): the terminal report a student reads ----------------------------------------
+
+def _report(checks, **environment):
+    from grader.model import SubmissionInfo, SubmissionReport
+
+    env = {"python": "3.11", "torch": "2.13.0", "sandbox": "bwrap", "data_source": "bundled", "lang": "en",
+           **environment}
+    return SubmissionReport("0.1.0", SubmissionInfo("x", "x", {}), "2026-11-30T00:00:00+00:00", 1.0, env,
+                            tuple(checks))
+
+
+def _load_failed_report():
+    from grader.config import DEFAULT_POINTS
+    from grader.model import CheckResult, Status
+
+    checks = [CheckResult("load", "Import", Status.FAILED, 0, 0, "importing tp1.py raised SyntaxError: x", 0.1)]
+    checks += [CheckResult(cid, cid, Status.SKIPPED, 0, DEFAULT_POINTS[cid], f"skipped: needs X in tp1.py", 0.0,
+                           {"prerequisites": ["tp1.MSE"]}) for cid in list(DEFAULT_POINTS)[1:]]
+    return _report(checks)
+
+
+def _render(report, width: int, terminal: bool = False) -> str:
+    import io
+
+    from rich.console import Console
+
+    from grader.reporters import terminal as term
+
+    out = io.StringIO()
+    term.render(report, Console(file=out, width=width, force_terminal=terminal, no_color=True))
+    return out.getvalue()
+
+
+def test_checks_skipped_because_load_failed_are_one_row():
+    text = _render(_load_failed_report(), 120)
+    assert "11 checks" in text and "not run: load did not pass (mse.forward, mse.backward" in text
+    assert "skipped: needs X" not in text
+    assert len(text.splitlines()) < 15
+
+
+def test_at_80_columns_and_below_the_message_goes_under_the_check():
+    from grader.model import CheckResult, Status
+
+    long = "grad_yhat: mismatched elements 12 / 12; greatest difference 0.806 at index (1, 2) " * 2
+    report = _report([CheckResult("context.isolation", "c", Status.FAILED, 0, 1,
+                                  long, 0.1)], lang="fr")
+    for width in (50, 80):
+        lines = _render(report, width).splitlines()
+        assert all(len(line) <= width for line in lines)
+        row = next(i for i, line in enumerate(lines) if line.startswith(" context.isolation"))
+        assert "échoué" in lines[row] and lines[row + 1].startswith("    grad_yhat: mismatched"), lines
+    wide = _render(report, 160).splitlines()
+    assert any(line.startswith(" context.isolation") and "grad_yhat" in line for line in wide)  # side by side
+
+
+def test_piped_output_is_not_padded_with_blanks():
+    text = _render(_load_failed_report(), 80, terminal=False)
+    assert all(line == line.rstrip() for line in text.splitlines())
+
+
+def test_missing_data_is_one_line_per_row_and_the_remedy_is_printed_once_below_the_table():
+    from grader.model import CheckResult, Status
+
+    problem = "California Housing data not found. Searched:\n  - GRADER_DATA (not set)\nProvide the data: --data"
+    checks = [CheckResult(cid, cid, Status.SKIPPED, 0, 2, "skipped: California Housing data not found. Searched:",
+                          0.0, {"prerequisites": ["data"]}) for cid in ("train.batch", "train.sgd", "train.minibatch")]
+    text = _render(_report(checks, data_source=None, data_problem=problem), 100)
+    assert text.count("Provide the data: --data") == 1 and text.count("GRADER_DATA (not set)") == 1
+    assert "data: none: California Housing data not found. Searched:" in text
+    assert "3 checks" in text and "Training data not available:" in text
+
+
+def test_the_spinner_names_the_check_running_and_its_limit():
+    from grader.config import GradingConfig
+    from grader.reporters.spinner import plan, text
+
+    config = GradingConfig(lang="fr")
+    checks = plan(config)
+    assert text(checks, 0, "alice", config) == "correction de alice : import de vos fichiers (limite 60 s) …"
+    assert text(checks, 9, "alice", config) == "correction de alice : train.batch (10/12, limite 120 s) …"
+
+
+def test_french_data_source_and_class_counts_are_french():
+    from grader.data import find_data
+    from grader.data.handover import describe_source
+    from grader.i18n import Msg, render
+
+    assert describe_source(find_data(), "fr") == "cal_housing.data.gz (fourni avec le correcteur)"
+    assert render(Msg("ux.class.count.failed", n=2), "fr") == "2 échoués"

@@ -124,7 +124,8 @@ def _table(report: SubmissionReport, console: Console, lang: str) -> None:
     """The checks side by side with their messages, or (narrow terminal) each message under its check."""
     cells = [_cells(item, lang) for item in layout.rows(report)]
     heads, messages = [c[0] for c in cells], [c[1] for c in cells]
-    if layout.stacked(console, heads):
+    titles = tuple(tr(Msg(f"terminal.column.{key}"), lang) for key in ("check", "status", "points", "time"))
+    if layout.stacked(console, heads, titles):
         console.print()
         layout.print_stacked(console, heads, messages)
         console.print()

@@ -23,7 +23,7 @@ from rich.text import Text
 from grader.i18n import Msg, render as tr
 from grader.model import CheckResult, Status, SubmissionReport
 
-MIN_MESSAGE_WIDTH = 40  # below this the message goes under its check
+MIN_MESSAGE_WIDTH = 45  # below this the message goes under its check (80 columns leave about 33)
 INDENT = 4
 _TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$")
 
@@ -75,15 +75,16 @@ def group_texts(group: Group, lang: str) -> tuple[Text, Text]:
     return label, Text(tr(Msg(f"ux.group.{group.cause}", n=len(group.checks), ids=ids), lang))
 
 
-def fixed_width(cells: list[tuple[Text, Text, str, str]]) -> int:
-    """Width of the check, status, points and time columns with their padding (as Rich's table lays them)."""
-    widths = [max((max((cell_len(line) for line in str(row[i]).split("\n")), default=0) for row in cells),
-                  default=0) for i in range(4)]
-    return sum(widths) + 2 * 4 + 1
+def fixed_width(cells: list[tuple[Text, Text, str, str]], titles: tuple[str, ...] = ()) -> int:
+    """Width of the check, status, points and time columns (cells and titles) with the table's padding."""
+    rows = [tuple(str(c) for c in row) for row in cells] + ([tuple(titles)] if titles else [])
+    widths = [max((max((cell_len(line) for line in row[i].split("\n")), default=0) for row in rows), default=0)
+              for i in range(4)]
+    return sum(widths) + 3 * 4 + 1
 
 
-def stacked(console: Console, cells: list[tuple[Text, Text, str, str]]) -> bool:
-    return console.width - fixed_width(cells) < MIN_MESSAGE_WIDTH
+def stacked(console: Console, cells: list[tuple[Text, Text, str, str]], titles: tuple[str, ...] = ()) -> bool:
+    return console.width - fixed_width(cells, titles) < MIN_MESSAGE_WIDTH
 
 
 def print_stacked(console: Console, heads: list[tuple[Text, Text, str, str]], messages: list[Text]) -> None:
