@@ -260,3 +260,23 @@ def test_french_data_source_and_class_counts_are_french():
 
     assert describe_source(find_data(), "fr") == "cal_housing.data.gz (fourni avec le correcteur)"
     assert render(Msg("ux.class.count.failed", n=2), "fr") == "2 échoués"
+
+
+def test_gradescope_markdown_junit_and_html_speak_the_reports_language():
+    from grader.model import CheckResult, Status
+    from grader.reporters import gradescope, html_report, junit, markdown
+
+    checks = [CheckResult("mse.backward", "MSE backward (appel direct)", Status.FAILED, 0, 2, "grad_yhat : écart", 0.1,
+                          {}, ("votre backward ignore grad_output",)),
+              CheckResult("train.sgd", "SGD", Status.TIMEOUT, 0, 2, "votre code ne s'est pas terminé", 120.0)]
+    report = _report(checks, lang="fr")
+    md = markdown.render(report)
+    assert "| Vérification | Statut |" in md and "échoué" in md and "Indices" in md and "1 échouée" in md
+    output = gradescope.to_dict(report)
+    assert output["tests"][0]["output"].endswith("Indice : votre backward ignore grad_output")
+    assert output["tests"][1]["output"].startswith("[temps dépassé]") and output["output"].startswith("Note 0 / 4")
+    assert "Indice : votre backward" in junit.to_xml(report)
+    page = html_report.render(report)
+    assert '<html lang="fr">' in page and ">échoué<" in page and "Vérification" in page
+    english = markdown.render(_report(checks))
+    assert "| Check | Status |" in english and "Hints" in english
