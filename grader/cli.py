@@ -84,48 +84,54 @@ def main_options(version: bool = typer.Option(False, "--version", callback=versi
 
 @app.command(cls=_Command)
 def check(
-    path: Path = typer.Argument(..., metavar="DIR", show_default=False,
-                                help="What to grade: a hand-in (the folder holding tp1.py, or a folder with it "
-                                "deeper down), a class folder (one folder or zip per student), or an LMS .zip "
-                                "export (Moodle's \"download all submissions\")."),
-    json_path: Optional[Path] = typer.Option(None, "--json", metavar="FILE", help="Where to write the JSON report "
-                                             "[default: grader-reports/<submission>.json in the current folder, or beside DIR when the current "
-                                             "folder is inside it: the hand-in is never written to]."),
-    fail_under: Optional[str] = typer.Option(None, "--fail-under", metavar="SCORE|N%", help="Pass mark: exit 0 when the score "
-                                             "reaches it (points, or N% of the maximum) even if some check "
-                                             "did not pass [default: the configuration's pass_mark]."),
-    data: Optional[Path] = typer.Option(None, "--data", metavar="FILE", help="California Housing: raw cal_housing.data, "
-                                        "scikit-learn's cal_housing.pkz, or a folder holding one; one that is not there is a "
-                                        "usage error [default: GRADER_DATA, scikit-learn's cache, the bundled copy]."),
+    path: Path = typer.Argument(
+        ..., metavar="DIR", show_default=False,
+        help="What to grade: a hand-in (the folder holding tp1.py, or a folder with it deeper down), a class "
+        "folder (one folder or zip per student), or an LMS .zip export (Moodle's \"download all submissions\")."),
+    json_path: Optional[Path] = typer.Option(
+        None, "--json", metavar="FILE",
+        help="Where to write the JSON report [default: grader-reports/<submission>.json in the current folder, "
+        "or beside DIR when the current folder is inside it: the hand-in is never written to]."),
+    fail_under: Optional[str] = typer.Option(
+        None, "--fail-under", metavar="SCORE|N%",
+        help="Pass mark: exit 0 when the score reaches it (points, or N% of the maximum) even if some check did "
+        "not pass [default: the configuration's pass_mark]."),
+    data: Optional[Path] = typer.Option(
+        None, "--data", metavar="FILE",
+        help="California Housing: raw cal_housing.data, scikit-learn's cal_housing.pkz, or a folder holding one; "
+        "one that is not there is a usage error [default: GRADER_DATA, scikit-learn's cache, the bundled copy]."),
     strict_mse: Optional[bool] = typer.Option(None, "--strict-mse/--no-strict-mse", show_default=False,
                                               help="Reject (or accept) the element-mean MSE 1/(q·p) even when "
                                               "forward and backward agree (the lab defines 1/q)."),
-    seed: Optional[int] = typer.Option(None, "--seed", metavar="N", help="Seed of the grader's inputs and of the student's "
-                                       "process [default: 0]."),
-    points: List[str] = typer.Option([], "--points", metavar="CHECK_ID=N", help="Change a check's points: CHECK_ID=N (repeatable)."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="N", help="Seed of the grader's inputs and of the "
+                                       "student's process [default: 0]."),
+    points: List[str] = typer.Option([], "--points", metavar="CHECK_ID=N",
+                                     help="Change a check's points: CHECK_ID=N (repeatable)."),
     only: List[str] = typer.Option([], "--only", metavar="CHECK_ID", help="Run only this check (repeatable)."),
     jobs: int = typer.Option(0, "--jobs", "-j", metavar="N", show_default=False,
                              help="Class mode: parallel workers [default: number of cores]."),
-    out: Path = typer.Option(DEFAULT_REPORT_DIR, "--out", metavar="DIR", help="Class mode: folder for the per-student JSON "
-                             "reports, gradebook.csv and summary.json."),
-    shard: Optional[str] = typer.Option(None, "--shard", metavar="I/N", help="Class mode: grade only slice I of N (I/N), "
-                                        "stable across machines; combine the slices with `grader merge`."),
+    out: Path = typer.Option(DEFAULT_REPORT_DIR, "--out", metavar="DIR", help="Class mode: folder for the "
+                             "per-student JSON reports, gradebook.csv and summary.json."),
+    shard: Optional[str] = typer.Option(None, "--shard", metavar="I/N", help="Class mode: grade only slice I of N "
+                                        "(I/N), stable across machines; combine the slices with `grader merge`."),
     class_mode: bool = typer.Option(False, "--class", help="Treat DIR as a class even if it looks like one "
                                     "submission (e.g. a class where a single student has a tp1.py)."),
-    config_file: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="Configuration file (grader.toml, or a "
-                                               "pyproject.toml with [tool.grader]) [default: found beside DIR]."),
+    config_file: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="Configuration file "
+                                               "(grader.toml, or a pyproject.toml with [tool.grader]) [default: "
+                                               "found beside DIR]."),
     teacher: bool = typer.Option(False, "--teacher", help="Teacher mode: run the hidden checks too and mark them "
                                  "hidden (implied in class mode)."),
-    formats: List[str] = typer.Option([], "--format", metavar="FMT[=FILE]", help="Also write FMT[=FILE] (repeatable): json, "
-                                      "gradescope, junit, markdown, html [default FILE: beside the JSON report]."),
-    html: Optional[Path] = typer.Option(None, "--html", metavar="FILE", help="Write a self-contained HTML report with loss "
-                                        "curves (class mode: the index page; students' pages beside it)."),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="fr|en", help="Language of the report: fr or en [default: from "
-                                       "LC_ALL / LC_MESSAGES / LANG, else en]."),
-    require_sandbox: Optional[str] = typer.Option(None, "--require-sandbox", metavar="LEVEL", help="Refuse to grade (exit 2) "
-                                                  "when the sandbox this machine gives is weaker than LEVEL: "
-                                                  "bwrap, unshare or none [default: the configuration's "
-                                                  "sandbox.require, else none]."),
+    formats: List[str] = typer.Option([], "--format", metavar="FMT[=FILE]", help="Also write FMT[=FILE] "
+                                      "(repeatable): json, gradescope, junit, markdown, html [default FILE: beside "
+                                      "the JSON report]."),
+    html: Optional[Path] = typer.Option(None, "--html", metavar="FILE", help="Write a self-contained HTML report "
+                                        "with loss curves (class mode: the index page; students' pages beside it)."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="fr|en", help="Language of the report: fr or en "
+                                       "[default: from LC_ALL / LC_MESSAGES / LANG, else en]."),
+    require_sandbox: Optional[str] = typer.Option(None, "--require-sandbox", metavar="LEVEL",
+                                                  help="Refuse to grade (exit 2) when the sandbox this machine "
+                                                  "gives is weaker than LEVEL: bwrap, unshare or none [default: "
+                                                  "the configuration's sandbox.require, else none]."),
 ) -> None:
     """Grade one submission, or a whole class (a folder of submissions or an LMS .zip export)."""
     from grader.reporters import outputs

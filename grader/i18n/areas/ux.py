@@ -20,8 +20,9 @@ EN = {
                                  "loss over the whole data set computed inside the loop over examples)",
     # mse.forward: the element mean, and a backward that cannot be called (grader/checks/mse.py)
     "ux.mse.mean_backward_unavailable": "MSE.forward computes the element mean 1/(q·p) ‖Ŷ−Y‖² (what .mean() "
-                                        "gives); the lab defines 1/q ‖Ŷ−Y‖² (q = batch size). The mean is accepted "
-                                        "when backward is its gradient, which could not be checked: {error}",
+                                        "gives); the lab defines 1/q ‖Ŷ−Y‖² (q = batch size). The mean is "
+                                        "accepted when backward is its gradient, which could not be checked: "
+                                        "{error}",
     "hint.mse.mean_backward_unavailable": "divide by q = yhat.shape[0] (the lab's MSE), or keep .mean() and write "
                                           "a backward that is its gradient (divided by q·p)",
     # what the files printed at import time (grader/sandbox/printed.py)
