@@ -9,14 +9,15 @@ in :mod:`grader.config.options`.
 
 from __future__ import annotations
 
+import difflib
 import sys
 import traceback
-from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperCommand
 from rich.console import Console
 from rich.text import Text
 
@@ -31,8 +32,26 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_REPORT_DIR = Path("grader-reports")
 STUDENTS_DIR = "students"  # class mode: OUT/students/<slug>.* per student; OUT/ holds the class's own files
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+# rich_markup_mode=None: help texts are printed as written (Rich markup would eat every "[default: …]").
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Autograder for the TP1 PyTorch lab (autograd Functions, gradcheck, descent loops).")
+
+
+class _Command(TyperCommand):
+    """The usage line names a required argument as its help does (``DIR``), not ``{DIR}``; an unknown option is
+    answered with the options that look like it, or none (click offers any option loosely alike)."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:
+            if type(exc).__name__ == "NoSuchOption" and getattr(exc, "possibilities", None):
+                exc.possibilities = difflib.get_close_matches(exc.option_name, list(exc.possibilities), cutoff=0.75)
+            raise
+
+    def collect_usage_pieces(self, ctx):
+        return [piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
+                for piece in super().collect_usage_pieces(ctx)]
 
 
 def _usage_error(console: Console, message: str) -> None:
@@ -63,45 +82,56 @@ def main_options(version: bool = typer.Option(False, "--version", callback=versi
     """Grade TP1 submissions."""
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
-    path: Path = typer.Argument(..., help="Submission folder (holding tp1.py)."),
-    json_path: Optional[Path] = typer.Option(None, "--json", help="Where to write the JSON report "
-                                             "[default: grader-reports/<submission>.json in the current folder]."),
-    fail_under: Optional[str] = typer.Option(None, "--fail-under", help="Pass mark: exit 0 when the score "
-                                             "reaches it (points, or N% of the maximum) even if some check "
-                                             "did not pass [default: the configuration's pass_mark]."),
-    data: Optional[Path] = typer.Option(None, "--data", help="California Housing: raw cal_housing.data, "
-                                        "scikit-learn's cal_housing.pkz, or a folder holding one."),
+    path: Path = typer.Argument(
+        ..., metavar="DIR", show_default=False,
+        help="What to grade: a hand-in (the folder holding tp1.py, or a folder with it deeper down), a class "
+        "folder (one folder or zip per student), or an LMS .zip export (Moodle's \"download all submissions\")."),
+    json_path: Optional[Path] = typer.Option(
+        None, "--json", metavar="FILE",
+        help="Where to write the JSON report [default: grader-reports/<submission>.json in the current folder, "
+        "or beside DIR when the current folder is inside it: the hand-in is never written to]."),
+    fail_under: Optional[str] = typer.Option(
+        None, "--fail-under", metavar="SCORE|N%",
+        help="Pass mark: exit 0 when the score reaches it (points, or N% of the maximum) even if some check did "
+        "not pass [default: the configuration's pass_mark]."),
+    data: Optional[Path] = typer.Option(
+        None, "--data", metavar="FILE",
+        help="California Housing: raw cal_housing.data, scikit-learn's cal_housing.pkz, or a folder holding one; "
+        "one that is not there is a usage error [default: GRADER_DATA, scikit-learn's cache, the bundled copy]."),
     strict_mse: Optional[bool] = typer.Option(None, "--strict-mse/--no-strict-mse", show_default=False,
                                               help="Reject (or accept) the element-mean MSE 1/(q·p) even when "
                                               "forward and backward agree (the lab defines 1/q)."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the grader's inputs and of the student's "
-                                       "process [default: 0]."),
-    points: List[str] = typer.Option([], "--points", help="Change a check's points: CHECK_ID=N (repeatable)."),
-    only: List[str] = typer.Option([], "--only", help="Run only this check (repeatable)."),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="Class mode: parallel workers [default: number of cores]."),
-    out: Path = typer.Option(DEFAULT_REPORT_DIR, "--out", help="Class mode: folder for the per-student JSON "
-                             "reports, gradebook.csv and summary.json."),
-    shard: Optional[str] = typer.Option(None, "--shard", help="Class mode: grade only slice I of N (I/N), "
-                                        "stable across machines; combine the slices with `grader merge`."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="N", help="Seed of the grader's inputs and of the "
+                                       "student's process [default: 0]."),
+    points: List[str] = typer.Option([], "--points", metavar="CHECK_ID=N",
+                                     help="Change a check's points: CHECK_ID=N (repeatable)."),
+    only: List[str] = typer.Option([], "--only", metavar="CHECK_ID", help="Run only this check (repeatable)."),
+    jobs: int = typer.Option(0, "--jobs", "-j", metavar="N", show_default=False,
+                             help="Class mode: parallel workers [default: number of cores]."),
+    out: Path = typer.Option(DEFAULT_REPORT_DIR, "--out", metavar="DIR", help="Class mode: folder for the "
+                             "per-student JSON reports, gradebook.csv and summary.json."),
+    shard: Optional[str] = typer.Option(None, "--shard", metavar="I/N", help="Class mode: grade only slice I of N "
+                                        "(I/N), stable across machines; combine the slices with `grader merge`."),
     class_mode: bool = typer.Option(False, "--class", help="Treat DIR as a class even if it looks like one "
                                     "submission (e.g. a class where a single student has a tp1.py)."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help="Configuration file (grader.toml, or a "
-                                               "pyproject.toml with [tool.grader]) [default: found beside DIR]."),
+    config_file: Optional[Path] = typer.Option(None, "--config", metavar="FILE", help="Configuration file "
+                                               "(grader.toml, or a pyproject.toml with [tool.grader]) [default: "
+                                               "found beside DIR]."),
     teacher: bool = typer.Option(False, "--teacher", help="Teacher mode: run the hidden checks too and mark them "
                                  "hidden (implied in class mode)."),
-    formats: List[str] = typer.Option([], "--format", help="Also write FMT[=FILE] (repeatable): json, "
-                                      "gradescope, junit, markdown, html, moodle (class only) [default FILE: "
-                                      "beside the JSON report]."),
-    html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report with loss "
-                                        "curves (class mode: the index page; students' pages beside it)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the report: fr or en [default: from "
-                                       "LC_ALL / LC_MESSAGES / LANG, else en]."),
-    require_sandbox: Optional[str] = typer.Option(None, "--require-sandbox", help="Refuse to grade (exit 2) "
-                                                  "when the sandbox this machine gives is weaker than LEVEL: "
-                                                  "bwrap, unshare or none [default: the configuration's "
-                                                  "sandbox.require, else none]."),
+    formats: List[str] = typer.Option([], "--format", metavar="FMT[=FILE]", help="Also write FMT[=FILE] "
+                                      "(repeatable): json, gradescope, junit, markdown, html, moodle (class only) [default "
+                                      "FILE: beside the JSON report]."),
+    html: Optional[Path] = typer.Option(None, "--html", metavar="FILE", help="Write a self-contained HTML report "
+                                        "with loss curves (class mode: the index page; students' pages beside it)."),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="fr|en", help="Language of the report: fr or en "
+                                       "[default: from LC_ALL / LC_MESSAGES / LANG, else en]."),
+    require_sandbox: Optional[str] = typer.Option(None, "--require-sandbox", metavar="LEVEL",
+                                                  help="Refuse to grade (exit 2) when the sandbox this machine "
+                                                  "gives is weaker than LEVEL: bwrap, unshare or none [default: "
+                                                  "the configuration's sandbox.require, else none]."),
     force: bool = typer.Option(False, "--force", help="Class mode: grade every hand-in again, even those whose "
                                "report in --out is still valid (same files, grader and configuration)."),
 ) -> None:
@@ -115,6 +145,8 @@ def check(
         _usage_error(console, str(exc))
     if not path.exists():
         _usage_error(console, f"no such folder: {path}")
+    if jobs < 0:
+        _usage_error(console, f"--jobs: expected a number of workers (0: one per core), got {jobs}")
     from grader.handin import is_single
 
     is_class = class_mode or shard or path.suffix.lower() == ".zip" or (
@@ -125,7 +157,7 @@ def check(
         _usage_error(console, "--format moodle: a class's file (grade a class folder or an LMS .zip)")
     options = Overrides(seed, strict_mse, tuple(points), tuple(only), data, fail_under, teacher or bool(is_class),
                         require_sandbox)
-    report_path = json_path or DEFAULT_REPORT_DIR / f"{path.resolve().name}.json"
+    report_path = json_path or default_report_path(path)
     try:
         config = resolve(path, config_file, options)
     except UsageProblem as exc:
@@ -133,19 +165,34 @@ def check(
     except ConfigError as exc:
         if not is_class:  # like a folder that is not a submission: the report says why nothing was graded
             write_config_error_report(path, report_path, exc, options)
-            _say(console, f"JSON report: {report_path}")
         _usage_error(console, f"invalid configuration: {exc}")
+    from grader.data.handover import asked_data_problem
+
+    data_problem = asked_data_problem(config)
+    if data_problem:  # asked for and not there: one line, exit 2, before anything is graded (both modes)
+        label = "--data" if data else ("data.path" if config.data_path else "GRADER_DATA")
+        _usage_error(console, f"{label}: {data_problem}; nothing was graded")
     shortfall = sandbox_shortfall(config)
     if shortfall:
         if not is_class:
             write_not_graded_report(path, report_path, shortfall, options)
-            _say(console, f"JSON report: {report_path}")
         _usage_error(console, shortfall)
     config = replace(config, lang=_lang(console, lang))
     if is_class:
         raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out, jobs, shard,
                                       extra, force))
     raise typer.Exit(_grade_and_report(console, path, config, report_path, extra))
+
+
+def default_report_path(path: Path) -> Path:
+    """``grader-reports/<name>.json`` in the current folder; beside the graded folder when the current folder is
+    inside it (a student running ``grader check .``): the hand-in is never written to, so the reports do not end
+    up in what the student hands in."""
+    folder = DEFAULT_REPORT_DIR
+    here, graded = Path.cwd().resolve(), path.resolve()
+    if here == graded or here.is_relative_to(graded):
+        folder = graded.parent / DEFAULT_REPORT_DIR
+    return folder / f"{graded.name or 'submission'}.json"
 
 
 def _has_students(path: Path) -> bool:
@@ -261,12 +308,13 @@ def _write_class_outputs(console: Console, entries, summary_path: Path, out: Pat
 def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,
                       extra=()) -> int:
     from grader.reporters import json_report, terminal
+    from grader.reporters.spinner import spinner
     from grader.runner import NotASubmission, grade, not_a_submission_report
 
     usage_problem = None
     try:
-        with console.status(f"grading {path} …", spinner="dots") if console.is_terminal else nullcontext():
-            report = grade(path, config)
+        with spinner(console, path.resolve().name, config) as on_result:
+            report = grade(path, config, on_result=on_result)
     except NotASubmission as exc:
         usage_problem = tr(Msg("load.not_a_submission", problem=exc.msg), config.lang)
         report = not_a_submission_report(path, exc.msg, config)
@@ -279,10 +327,12 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
         _error(console, "internal error of the grader:", f"{type(exc).__name__}: {exc}\n"
                                                           f"details in {log}; please report it")
         return EXIT_INTERNAL
-    terminal.render(report, console)
+    if not usage_problem:  # nothing was graded: the error line alone says it (the JSON report is still written)
+        terminal.render(report, console)
     try:
         json_report.write(report, report_path)
-        _say(console, tr(Msg("cli.json_report", path=str(report_path)), config.lang))
+        if not usage_problem:
+            _say(console, tr(Msg("cli.json_report", path=str(report_path)), config.lang))
         from grader.reporters import outputs
 
         for fmt, file in outputs.write_submission(report, extra, report_path, config):

@@ -25,6 +25,7 @@ from grader.i18n import Join, Msg, render
 from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport, Visibility, Withheld
 from grader.sandbox.errors import NotRunAgain, StudentCrash, StudentError, StudentFailure, StudentTimeout
 from grader.sandbox.isolation import Sandbox, sandbox_for
+from grader.sandbox.printed import import_output
 from grader.sandbox.session import MODULES, StudentSession
 
 __all__ = ["NotASubmission", "environment", "grade", "handin_warnings", "not_a_submission_report",
@@ -59,6 +60,7 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
             data, data_problem, data_source = prepare_training_data(config, session.workdir)
         t_load = time.perf_counter()
         load_info = session.finish_load()
+        printed = import_output(session, config.lang)  # now: what the checks' calls print comes later
         timings = {"setup_and_data": round(t_load - t0, 3), "data": round(t_load - t_data, 3),
                    "waiting_for_student_import": round(time.perf_counter() - t_load, 3)}
         results = []
@@ -69,7 +71,9 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
                 on_result(result)
         notes = (located.note(Path(submission)), *session.copied.notes, *handin_warnings(config, root, submission))
         warnings = tuple(render(failures.warning(w), config.lang) for w in load_info.warnings) + \
-            tuple(render(note, config.lang) for note in notes if note is not None)
+            tuple(render(note, config.lang) for note in notes if note is not None) + \
+            printed + \
+            tuple(f"{r.id}: {w}" for r in results for w in r.details.get("warnings", ()))
         restarts = session.restarts
     return SubmissionReport(
         grader_version=__version__,
@@ -183,7 +187,9 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
         ctx = CheckContext(Student(session, limit), config, load_info, spec.id, data)
         outcome = spec.fn(ctx)
         status = Status.PASSED if outcome.passed else Status.FAILED
-        return result(status, outcome.message, outcome.details, tuple(outcome.hints))
+        details = {**outcome.details, "warnings": [render(w, config.lang) for w in outcome.warnings]} \
+            if outcome.warnings else outcome.details
+        return result(status, outcome.message, details, tuple(outcome.hints))
     except StudentTimeout as exc:
         details, hints = _diagnosed({"limit_s": limit, **hangs.remember_timeout(session, exc, spec.id, limit)},
                                     failures.timeout_diagnosis(exc))

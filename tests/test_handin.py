@@ -245,8 +245,8 @@ def test_the_copy_keeps_the_students_files_and_leaves_out_the_graders_reports(tm
     (handin / "__pycache__" / "tp1.cpython-311.pyc").write_bytes(b"\x00" * 64)
     copied = copy_handin(handin, tmp_path / "copy")
     kept = {p.relative_to(tmp_path / "copy").as_posix() for p in (tmp_path / "copy").rglob("*") if p.is_file()}
-    assert kept == {*LAB, "data/mine.txt", "runs/mine.txt", "venv/mine.txt", ".venv/mine.txt",
-                    "grader-reports/mine.txt", "grader-reports/README.md"}
+    assert kept == {*LAB, "data/mine.txt", "runs/mine.txt", "venv/mine.txt", ".venv/mine.txt"}
+    # grader-reports/ is the grader's output folder: never part of the code graded (issue 16, item 3)
     assert set(copied.hashes) == set(LAB)
 
 

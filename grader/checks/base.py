@@ -34,6 +34,7 @@ class Outcome:
     message: Msg
     details: dict[str, Any] = field(default_factory=dict)
     hints: list[Msg] = field(default_factory=list)
+    warnings: list[Msg] = field(default_factory=list)  # accepted, but said: they join the report's warnings
 
 
 @dataclass

@@ -22,6 +22,8 @@ with ``gradcheck.wrong_function``, whose message says that the Jacobians agreed.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any, Sequence
 
 import torch
@@ -99,7 +101,7 @@ def run_gradcheck(student: Student, path: str, inputs: tuple[torch.Tensor, ...],
     except GradcheckError as exc:
         lines = [line for line in str(exc).splitlines() if line.strip()]
         details["gradcheck_message"] = "\n".join(lines[:60])
-        head = lines[0] if lines else "gradcheck failed"
+        head = _head(lines[0]) if lines else "gradcheck failed"
         return _failed(fn, inputs, names, details, head)
     except RuntimeError as exc:  # e.g. the engine rejected a gradient of the wrong shape
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -140,6 +142,23 @@ def _failed(fn, inputs, names, details: dict[str, Any], head: str) -> Outcome:
     message = Msg("gradcheck.failed_at", head=head, output=_index(worst["output"]), input=worst["input_name"],
                   index=_index(worst["input_index"]), numerical=worst["numerical"], analytical=worst["analytical"])
     return Outcome(False, message, details, hints)
+
+
+_HEADS = (  # PyTorch's gradcheck messages a student meets, in the report's language (others are quoted as is)
+    (re.compile(r"Jacobian mismatch for output (?P<output>\d+) with respect to input (?P<input>\d+),?"),
+     "ux.gradcheck.jacobian_mismatch"),
+    (re.compile(r"backward not multiplied by grad_output"), "ux.gradcheck.not_multiplied"),
+    (re.compile(r"Backward is not reentrant.*"), "ux.gradcheck.not_reentrant"),
+    (re.compile(r"grad is incorrect (?P<what>size|type|device|layout).*"), "ux.gradcheck.incorrect"),
+)
+
+
+def _head(line: str) -> Msg | str:
+    for pattern, key in _HEADS:
+        match = pattern.fullmatch(line.strip())
+        if match:
+            return Msg(key, **match.groupdict())
+    return line
 
 
 def _index(index: Sequence[int]) -> str:

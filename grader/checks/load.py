@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from grader import failures
 from grader.checks.base import CheckContext, Outcome, check
 from grader.checks.diagnose import hint
 from grader.i18n import Join, Msg
@@ -27,14 +28,30 @@ def found_instead(name: str, names: dict[str, str]) -> list[str]:
     return [f"{n} ({callables[n]})" for n in close[:3]]
 
 
+def _same_error(error, first) -> bool:
+    """``error`` is the one tp1.py raised (``first``), seen again by a file that imports tp1.py."""
+    return bool(first) and (error.get("type"), error.get("message")) == (first.get("type"), first.get("message"))
+
+
+def _syntax_line(error) -> Msg | str:
+    """The offending line of a SyntaxError (the child adds it as the last traceback line: ``tp1.py:39: code``)."""
+    lines = error.get("traceback") or []
+    if error.get("type") not in ("SyntaxError", "IndentationError", "TabError") or not lines:
+        return ""
+    code = str(lines[-1]).split(": ", 1)[-1].strip()
+    return Msg("ux.load.syntax_line", code=code) if code else ""
+
+
 def _module_problems(module: str, required: tuple[str, ...], entry, record: dict[str, Any],
-                     problems: list[Msg], hints: list[Msg], details: dict[str, Any]) -> None:
-    if not entry.ok and entry.error is None:
-        problems.append(Msg("load.not_imported", module=module))
+                     problems: list[Msg], hints: list[Msg], details: dict[str, Any], first=None) -> None:
+    if not entry.ok and (entry.error is None or (module != "tp1" and _same_error(entry.error, first))):
+        problems.append(Msg("load.not_imported", module=module))  # said once, for tp1.py
+        if entry.error is not None:
+            record["error"] = dict(entry.error)
         return
     if not entry.ok:
         error = entry.error or {}
-        where = Msg("load.at", where=error["where"]) if error.get("where") else ""
+        where = Msg("load.at", where=failures.where(error["where"])) if error.get("where") else _syntax_line(error)
         problems.append(Msg("load.import_raised", module=module, type=error.get("type", "Error"),
                             message=error.get("message", ""), where=where))
         record["error"] = dict(error)
@@ -71,7 +88,8 @@ def load(ctx: CheckContext) -> Outcome:
             continue
         if isinstance(entry.failure, StudentFailure):
             raise_failure(module, entry.failure, ctx)
-        _module_problems(module, required, entry, record, problems, hints, details)
+        first = info.modules["tp1"].error if "tp1" in info.modules else None
+        _module_problems(module, required, entry, record, problems, hints, details, first)
     if problems:
         return Outcome(False, Join(problems), details, hints)
     return Outcome(True, Msg("load.passed"), details)

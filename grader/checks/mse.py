@@ -6,6 +6,7 @@ from typing import Any
 
 import torch
 
+from grader import failures
 from grader.checks import expected as ref
 from grader.checks.base import CheckContext, Outcome, check
 from grader.checks.diagnose import Known, diagnose, diagnosed, diagnosis
@@ -51,13 +52,14 @@ def _forward_catalogue(yhat: torch.Tensor, y: torch.Tensor) -> list[Known]:
     ]
 
 
-def _backward_convention(ctx: CheckContext, yhat, y) -> str | None:
-    """Which MSE the backward is the gradient of ("lab", "mean"), or None."""
+def _backward_convention(ctx: CheckContext, yhat, y) -> str | StudentError | None:
+    """Which MSE the backward is the gradient of ("lab", "mean"), None, or the error it raised (it could not be
+    called: not written yet, a crash)."""
     g = torch.tensor(GRAD_OUTPUT, dtype=torch.float64)
     try:
         _, grads = _forward_backward(ctx, yhat, y, g)
-    except StudentError:
-        return None
+    except StudentError as exc:
+        return exc
     if not isinstance(grads, (tuple, list)) or not grads:
         return None
     for convention in ("lab", "mean"):
@@ -92,6 +94,11 @@ def mse_forward(ctx: CheckContext) -> Outcome:
         return Outcome(False, Msg("mse.forward.mean_rejected"), details, diagnosis(details, "mse.mean_strict"))
     q, p = FORWARD_CASES[1]
     backward = _backward_convention(ctx, *_inputs(ctx, q, p, salt="agree"))
+    if isinstance(backward, StudentError):  # say what the forward computes, and that agreement was not checked
+        details["backward_convention"] = None
+        details["backward_error"] = backward.type_name
+        return Outcome(False, Msg("ux.mse.mean_backward_unavailable", error=failures.error_message(backward)),
+                       details, diagnosis(details, "mse.mean_backward_unavailable"))
     details["backward_convention"] = backward
     if backward != "mean":
         said = Msg("mse.backward_is_lab") if backward == "lab" else Msg("mse.backward_is_neither")

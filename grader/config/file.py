@@ -34,6 +34,14 @@ class ConfigError(Exception):
         self.file, self.reason, self.key, self.line = str(file), reason, key, line
         where = self.file + (f":{line}" if line else "")
         super().__init__(f"{where}: {key + ': ' if key else ''}{reason}")
+        self.others: tuple[ConfigError, ...] = ()
+
+    def with_others(self, others) -> "ConfigError":
+        """This error, and the file's other errors after it (one per line in ``str()``)."""
+        self.others = tuple(others)
+        if self.others:
+            self.args = ("\n".join([self.args[0], *(str(o) for o in self.others)]),)
+        return self
 
 
 # --- value parsers: return the config value, raise ValueError(reason) -------------------------------------
@@ -283,23 +291,29 @@ def load_file(file: Path) -> Loaded:
             raise ConfigError(file, "no [tool.grader] table")
         data, prefix = table, "tool.grader."
     lines = KeyLines(text)
-    values, sources = {}, {}
+    values, sources, errors = {}, {}, []
     for path, value in flatten(data):
         if value == {} and _is_section(path):  # an empty [train.sgd]: nothing to set
             continue
         line = lines.line_of(prefix + path, value)
         key = KEYS_BY_PATH.get(path)
         if key is None:
-            raise ConfigError(file, _unknown(path), prefix + path, line)
+            errors.append(ConfigError(file, _unknown(path), prefix + path, line))
+            continue
         if key.field in values:
-            raise ConfigError(file, "given twice (e.g. as \"mse.forward\" and as mse.forward)", prefix + path, line)
+            errors.append(ConfigError(file, "given twice (e.g. as \"mse.forward\" and as mse.forward)",
+                                      prefix + path, line))
+            continue
         try:
             values[key.field] = key.parse(value)
         except ValueError as exc:
-            raise ConfigError(file, str(exc), prefix + path, line) from None
+            errors.append(ConfigError(file, str(exc), prefix + path, line))
+            continue
         if key.field == "data_path":
             values[key.field] = os.path.normpath(file.parent.absolute() / os.path.expanduser(value))
         sources[path] = f"{file}:{line}" if line else str(file)
+    if errors:  # every bad key at once, not one per run
+        raise errors[0].with_others(errors[1:])
     config = replace(build(values), config_file=str(file.absolute()))
     return Loaded(config, file, sources)
 

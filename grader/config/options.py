@@ -44,15 +44,28 @@ def parse_points(items) -> dict[str, float]:
             raise UsageProblem(f"--points expects CHECK_ID=NUMBER, got {item!r}") from None
     unknown = sorted(set(points) - set(DEFAULT_POINTS))
     if unknown:
-        raise UsageProblem(f"--points: unknown check id(s) {', '.join(unknown)}; known: {', '.join(DEFAULT_POINTS)}")
+        raise UsageProblem(f"--points: unknown check id(s) {_with_suggestions(unknown)}; known: "
+                           f"{', '.join(DEFAULT_POINTS)}")
     return points
+
+
+def _with_suggestions(unknown: list[str]) -> str:
+    """``mse.foward (did you mean mse.forward?)``, for each unknown check id that looks like a known one."""
+    import difflib
+
+    said = []
+    for word in unknown:
+        close = difflib.get_close_matches(word, list(DEFAULT_POINTS), n=1, cutoff=0.75)
+        said.append(f"{word} (did you mean {close[0]}?)" if close else word)
+    return ", ".join(said)
 
 
 def apply(config: GradingConfig, options: Overrides) -> GradingConfig:
     """``config`` (defaults + file) with the options that were given on top. Raises :class:`UsageProblem`."""
     unknown_only = sorted(set(options.only) - set(DEFAULT_POINTS))
     if unknown_only:
-        raise UsageProblem(f"--only: unknown check id(s) {', '.join(unknown_only)}")
+        raise UsageProblem(f"--only: unknown check id(s) {_with_suggestions(unknown_only)}; known: "
+                           f"{', '.join(DEFAULT_POINTS)}")
     changes: dict = {}
     if options.seed is not None:
         changes["seed"] = options.seed

@@ -6,7 +6,8 @@ package, ``runs/``, ``venv/`` are the student's files like any other), except:
 - symbolic links that leave the folder or point to a folder: never followed, so no file outside the hand-in is
   ever read or hashed (a link to a file of the folder is copied as that file); FIFOs, sockets, devices;
 - what the grader makes or rebuilds: its own JSON reports and class summaries (recognised by their content,
-  wherever they are), compiled Python (``__pycache__``, ``.pyc``: rebuilt from the sources, so the code that
+  wherever they are) and its output folder ``grader-reports/``, compiled Python (``__pycache__``, ``.pyc``:
+  rebuilt from the sources, so the code that
   runs is the code the report hashes) and version-control data (``.git``, ``.hg``, ``.svn``);
 - what is too big: a file over :data:`MAX_FILE_BYTES`; past :data:`MAX_TOTAL_BYTES` or :data:`MAX_FILES` in
   all, the files that come last when the shallowest, then the smallest, are taken first.
@@ -25,7 +26,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.handin.locate import LAB_FILES
+from grader.handin.locate import LAB_FILES, REPORTS_DIR
 from grader.i18n import Join, Msg
 
 MAX_FILE_BYTES = 16 * 2**20
@@ -34,7 +35,7 @@ MAX_FILES = 2_000
 MAX_ENTRIES = 50_000  # entries looked at; the rest of a bigger folder is left out
 MAX_HASHED = 200  # .py files whose sha256 the report lists
 MAX_LISTED = 6
-REBUILT_DIRS = frozenset({"__pycache__", ".git", ".hg", ".svn"})
+REBUILT_DIRS = frozenset({"__pycache__", ".git", ".hg", ".svn", REPORTS_DIR})  # and the grader's output
 _CHUNK = 2**20
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 

@@ -3,9 +3,9 @@
 One rule for ``grader check alice`` and for alice in a class (:mod:`grader.classmode.intake`): the folder
 graded is the one holding the **shallowest** ``tp1.py`` of the hand-in, at any depth (an LMS folder, a zip's
 own folder, ``src/``); its name in any case (``TP1.py`` is graded as ``tp1.py``); at equal depth the exact name
-first, then the first in sorted order, and the report names the others. Hidden folders, ``__MACOSX`` and
-``__pycache__`` are not searched, and a symbolic link is never followed: a tp1.py reached through a link is
-not the hand-in's. An entry named ``tp1.py`` at the top of the hand-in that is not a file (a folder, a link
+first, then the first in sorted order, and the report names the others. Hidden folders, ``__MACOSX``,
+``__pycache__`` and ``grader-reports`` (the grader's own output) are not searched, and a symbolic link is never
+followed: a tp1.py reached through a link is not the hand-in's. An entry named ``tp1.py`` at the top of the hand-in that is not a file (a folder, a link
 leaving the hand-in) is what the student handed in, and an error.
 
 A folder is **one hand-in** (:func:`is_single`) when a lab file (``tp1.py``, ``tp1_descente.py``,
@@ -27,7 +27,8 @@ from typing import Iterator
 from grader.i18n import Join, Msg, render
 
 LAB_FILES = ("tp1.py", "tp1_descente.py", "tp1_autograd.py")
-SKIPPED = frozenset({"__MACOSX", "__pycache__"})
+REPORTS_DIR = "grader-reports"  # the grader's own output folder (default --out): never part of a hand-in
+SKIPPED = frozenset({"__MACOSX", "__pycache__", REPORTS_DIR})
 MAX_ENTRIES = 50_000  # a folder with more entries is not one hand-in (the search stops there)
 MAX_LISTED = 10
 MOODLE = re.compile(r"(?P<name>.+?)_(?P<id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?")

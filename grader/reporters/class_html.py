@@ -131,4 +131,4 @@ def render_index(summary: ClassSummary, links: Mapping[str, str], lang: str = "e
     extra = "".join(f"<section><h2>{escape(t)}</h2>{body}</section>" for t, body in sections)
     body = (f"<h1>{escape(title)}</h1><p class=\"meta\">{escape(meta)}</p>" + _charts(summary, lang)
             + _failures(summary, hrefs, lang) + extra + _table(summary, hrefs, lang))
-    return page(title, body, CSS + _order_rules(len(summary.check_ids)), lang)
+    return page(title, body, CSS + _order_rules(len(summary.check_ids)), lang=lang)

@@ -163,8 +163,8 @@ def _statistics(summary: ClassSummary, console: Console, lang: str, unicode: boo
             if status != Status.PASSED.value and n:
                 if other:
                     other.append("  ")
-                other.append(f"{n} ")
-                other.append(status_word(status, lang), style=MARKS.get(status, NOT_RUN)[2])
+                other.append(tr(Msg(f"ux.class.count.{status}", n=n), lang),  # "2 échoués": plural
+                             style=MARKS.get(status, NOT_RUN)[2])
         rate = f"{passed}/{total} {check.pass_rate:4.0%}" if total else "-"
         stats.add_row(str(i), Text(visible(check.id, multiline=False)), rate, other)
     console.print(stats)

@@ -70,10 +70,17 @@ def clean_text(text: str) -> str:
     return _NONCHARACTERS.sub("\N{REPLACEMENT CHARACTER}", visible(text))
 
 
-def check_text(check: CheckResult) -> str:
+def lang_of(report: SubmissionReport) -> str:
+    """The language the report was graded in (its rendered texts are in it): ``environment["lang"]``."""
+    return str(report.environment.get("lang") or "en")
+
+
+def check_text(check: CheckResult, lang: str = "en") -> str:
     """The message then one line per hint: what a student reads for one check."""
+    from grader.i18n import Msg, render
+
     lines = [check.message]
-    lines += [f"Hint: {hint}" for hint in check.hints]
+    lines += [render(Msg("ux.out.hint", text=hint), lang) for hint in check.hints]
     return clean_text("\n".join(lines))
 
 
@@ -82,8 +89,11 @@ def counts(report: SubmissionReport) -> dict[Status, int]:
 
 
 def count_line(report: SubmissionReport) -> str:
-    """``"10 passed, 2 failed"``."""
-    return ", ".join(f"{n} {s.value}" for s, n in counts(report).items() if n)
+    """``"10 passed, 2 failed"``, in the report's language (``"10 réussies, 2 échouées"``)."""
+    from grader.i18n import Join, Msg, render
+
+    return render(Join([Msg(f"terminal.count.{s.value}", n=n) for s, n in counts(report).items() if n],
+                       sep="sep.comma"), lang_of(report))
 
 
 def points(value: float) -> str:

@@ -20,8 +20,9 @@ import json
 import math
 from typing import Any
 
+from grader.i18n import Msg, render as tr, status_word
 from grader.model import Status, SubmissionReport, Visibility
-from grader.reporters.common import check_text, clean_text, count_line, points
+from grader.reporters.common import check_text, clean_text, count_line, lang_of, points
 from grader.text import storable_data
 
 HIDDEN_AS = ("after_published", "hidden", "after_due_date")
@@ -31,10 +32,11 @@ def to_dict(report: SubmissionReport, hidden_as: str = "after_published") -> dic
     if hidden_as not in HIDDEN_AS:
         raise ValueError(f"hidden_as must be one of {HIDDEN_AS}, got {hidden_as!r}")
     tests = []
+    lang = lang_of(report)
     for number, check in enumerate(report.checks, 1):
-        output = check_text(check)
+        output = check_text(check, lang)
         if check.status not in (Status.PASSED, Status.FAILED):
-            output = f"[{check.status.value}] {output}"
+            output = f"[{status_word(check.status, lang)}] {output}"
         tests.append({
             "name": clean_text(f"{check.id}: {check.name}"),
             "number": str(number),
@@ -47,9 +49,9 @@ def to_dict(report: SubmissionReport, hidden_as: str = "after_published") -> dic
             "extra_data": {"id": check.id, "status": check.status.value},
         })
     summary = count_line(report)
-    lines = [f"Score {points(report.score)} / {points(report.max_score)} ({summary}); "
+    lines = [f"{tr(Msg('terminal.score'), lang)} {points(report.score)} / {points(report.max_score)} ({summary}); "
              f"grader {report.grader_version}"]
-    lines += [f"warning: {w}" for w in report.warnings]
+    lines += [tr(Msg("terminal.warning", text=w), lang) for w in report.warnings]
     return {
         "score": report.score,
         "execution_time": int(math.ceil(report.duration_s)),

@@ -16,7 +16,8 @@ from typing import Any, Mapping
 
 from grader.model import CheckResult, SubmissionReport, Visibility
 from grader.reporters import svg_chart
-from grader.reporters.common import count_line, points
+from grader.i18n import Msg, render as tr, status_word
+from grader.reporters.common import count_line, lang_of, points
 from grader.text import visible
 
 
@@ -66,29 +67,36 @@ def page(title: str, body: str, css: str = "", lang: str = "en") -> str:
             f"<body><main>{body}</main></body></html>\n")
 
 
-def _header(report: SubmissionReport) -> str:
+def _header(report: SubmissionReport, lang: str) -> str:
     env: dict[str, Any] = dict(report.environment)
-    data = env.get("data_source") or (f"none: {env['data_problem']}" if env.get("data_problem") else "not needed")
+    if env.get("data_source"):
+        data = tr(Msg("terminal.data", data=env["data_source"]), lang)
+    elif env.get("data_problem"):
+        data = tr(Msg("terminal.data_none", problem=env["data_problem"]), lang)
+    else:
+        data = tr(Msg("terminal.data_not_needed"), lang)
     summary = count_line(report)
     parts = [f"<h1>{escape(report.submission.name)}</h1>",
              f"<p class=\"score\">{points(report.score)} / {points(report.max_score)}</p>",
              f"<p class=\"meta\">{escape(summary)} · {report.duration_s:.1f} s<br>"
              f"{escape(report.submission.path)} · grader {escape(report.grader_version)} · torch "
              f"{escape(str(env.get('torch', '?')))} · python {escape(str(env.get('python', '?')))} · sandbox "
-             f"{escape(str(env.get('sandbox', '?')))}<br>data: {escape(str(data))}</p>"]
+             f"{escape(str(env.get('sandbox', '?')))}<br>{escape(data)}</p>"]
     if env.get("sandbox") == "none":
-        parts.append("<p class=\"warn\">the student's code ran as a plain child process (no sandbox)</p>")
-    parts += [f"<p class=\"warn\">warning: {escape(w)}</p>" for w in report.warnings]
+        parts.append(f"<p class=\"warn\">{escape(tr(Msg('ux.out.no_sandbox'), lang))}</p>")
+    parts += [f"<p class=\"warn\">{escape(tr(Msg('terminal.warning', text=w), lang))}</p>" for w in report.warnings]
     return "".join(parts)
 
 
-def _summary_table(report: SubmissionReport) -> str:
+def _summary_table(report: SubmissionReport, lang: str) -> str:
     rows = "".join(
         f"<tr><td><a href=\"#{escape(c.id)}\" class=\"id\">{escape(c.id)}</a></td>"
-        f"<td><span class=\"badge {c.status.value}\">{c.status.value}</span></td>"
+        f"<td><span class=\"badge {c.status.value}\">{escape(status_word(c.status, lang))}</span></td>"
         f"<td class=\"n\">{points(c.score)}/{points(c.max_score)}</td>"
         f"<td class=\"n hide-phone\">{c.duration_s:.1f} s</td></tr>" for c in report.checks)
-    return ("<table><thead><tr><th>Check</th><th>Status</th><th>Points</th><th class=\"hide-phone\">Time</th>"
+    check, status, pts, time = (escape(tr(Msg(f"terminal.column.{k}"), lang)) for k in ("check", "status", "points",
+                                                                                         "time"))
+    return (f"<table><thead><tr><th>{check}</th><th>{status}</th><th>{pts}</th><th class=\"hide-phone\">{time}</th>"
             f"</tr></thead><tbody>{rows}</tbody></table>")
 
 
@@ -101,54 +109,61 @@ def _number(value: Any) -> float:
     return float(value) if isinstance(value, (int, float)) else float("nan")
 
 
-def charts(check: CheckResult, reference) -> str:
+def charts(check: CheckResult, reference, lang: str = "en") -> str:
     """The student's panel next to the reference run's, or "" when the check has no threshold."""
     d = check.details
     threshold, optimum = d.get("threshold"), d.get("optimum")
     if not isinstance(threshold, Mapping) or not isinstance(optimum, Mapping):
         return ""
-    lines = (svg_chart.Line(f"train threshold {_number(threshold.get('train')):.4g}", _number(threshold.get("train")), "train"),
-             svg_chart.Line(f"test threshold {_number(threshold.get('test')):.4g}", _number(threshold.get("test")), "test"),
-             svg_chart.Line(f"optimum (train) {_number(optimum.get('train')):.4g}", _number(optimum.get("train")), "optimum"))
+
+    def say(key: str, value: float | None = None, digits: str = ".4g") -> str:
+        return tr(Msg(f"ux.out.{key}", value=format(value, digits) if value is not None else ""), lang)
+
+    train_t, test_t, best = (_number(threshold.get("train")), _number(threshold.get("test")),
+                             _number(optimum.get("train")))
+    lines = (svg_chart.Line(say("train_threshold", train_t), train_t, "train"),
+             svg_chart.Line(say("test_threshold", test_t), test_t, "test"),
+             svg_chart.Line(say("optimum_train", best), best, "optimum"))
     train, test = _curve(d, "train_losses"), _curve(d, "test_losses")
     bad = [i for i, v in enumerate(train + test) if not (math.isfinite(v) and v > 0)]
-    note = "no loss curve returned" if not train and not test else ("some losses are not finite (diverged)"
-                                                                     if bad else "")
-    panels = [svg_chart.Panel("your run", {"train": train, "test": test}, lines, note)]
+    note = say("no_curve") if not train and not test else (say("not_finite") if bad else "")
+    panels = [svg_chart.Panel(say("your_run"), {"train": train, "test": test}, lines, note)]
     if reference is not None:
-        panels.append(svg_chart.Panel("reference run", {"train": reference.train, "test": reference.test}, lines))
+        panels.append(svg_chart.Panel(say("reference_run"), {"train": reference.train, "test": reference.test}, lines))
     else:
-        panels.append(svg_chart.Panel("reference run", {}, lines, "reference run unavailable (no data)"))
+        panels.append(svg_chart.Panel(say("reference_run"), {}, lines, say("reference_unavailable")))
     low, high = svg_chart.y_range(panels)
     n_epochs = int(d.get("n_epochs") or 1)
     figures = "".join(f"<figure>{svg_chart.render(p, low, high, n_epochs)}</figure>" for p in panels)
-    items = [("", "#1f6fb2", "train"), ("", "#d9730d", "test"),
-             ("d", "#1f6fb2", f"train threshold {_number(threshold.get('train')):.4f}"),
-             ("d", "#d9730d", f"test threshold {_number(threshold.get('test')):.4f}"),
-             ("o", "#6b7280", f"optimum {_number(optimum.get('train')):.4f}")]
-    legend = ("<p class=\"legend\">loss (MSE, log scale) per epoch: " + " ".join(
+    items = [("", "#1f6fb2", say("train")), ("", "#d9730d", say("test")),
+             ("d", "#1f6fb2", say("train_threshold", train_t, ".4f")),
+             ("d", "#d9730d", say("test_threshold", test_t, ".4f")),
+             ("o", "#6b7280", say("optimum", best, ".4f"))]
+    legend = (f"<p class=\"legend\">{escape(say('legend'))} " + " ".join(
         f"<span class=\"item\"><span class=\"sw {cls}\" style=\"color:{color}\"></span>{escape(text)}</span>"
         for cls, color, text in items) + "</p>")
     return f"<div class=\"charts\">{figures}</div>{legend}"
 
 
-def _card(check: CheckResult, reference) -> str:
-    hidden = " <span class=\"name\">(hidden from students)</span>" if check.visibility is Visibility.HIDDEN else ""
+def _card(check: CheckResult, reference, lang: str = "en") -> str:
+    hidden = (f" <span class=\"name\">{escape(tr(Msg('ux.out.hidden_from_students'), lang))}</span>"
+              if check.visibility is Visibility.HIDDEN else "")
     hints = "".join(f"<li>{escape(h)}</li>" for h in check.hints)
     return (f"<section class=\"card {check.status.value}\" id=\"{escape(check.id)}\"><div class=\"head\">"
-            f"<span class=\"badge {check.status.value}\">{check.status.value}</span>"
+            f"<span class=\"badge {check.status.value}\">{escape(status_word(check.status, lang))}</span>"
             f"<h2 class=\"id\">{escape(check.id)}</h2><span class=\"name\">{escape(check.name)}</span>{hidden}"
             f"<span class=\"pts\">{points(check.score)}/{points(check.max_score)} · {check.duration_s:.1f} s</span>"
             f"</div><p class=\"msg\">{escape(check.message)}</p>"
-            + (f"<ul class=\"hints\">{hints}</ul>" if hints else "") + charts(check, reference) + "</section>")
+            + (f"<ul class=\"hints\">{hints}</ul>" if hints else "") + charts(check, reference, lang) + "</section>")
 
 
 def render(report: SubmissionReport, references: Mapping[str, Any] | None = None) -> str:
     """The page; ``references``: check id -> :class:`grader.data.reference_curves.Curves` (missing: unavailable)."""
     references = references or {}
-    cards = "".join(_card(c, references.get(c.id)) for c in report.checks)
+    lang = lang_of(report)
+    cards = "".join(_card(c, references.get(c.id), lang) for c in report.checks)
     title = f"{report.submission.name}: {points(report.score)}/{points(report.max_score)} (grader)"
-    return page(title, _header(report) + _summary_table(report) + cards)
+    return page(title, _header(report, lang) + _summary_table(report, lang) + cards, lang=lang)
 
 
 def render_index(summary, links: Mapping[str, str], title: str = "Class report") -> str:

@@ -22,7 +22,7 @@ import xml.etree.ElementTree as ET
 from typing import Iterable
 
 from grader.model import Status, SubmissionReport
-from grader.reporters.common import check_text, clean_text, counts, points
+from grader.reporters.common import check_text, clean_text, counts, lang_of, points
 
 
 def _first_line(text: str, limit: int = 300) -> str:
@@ -41,7 +41,7 @@ def _testcase(suite: ET.Element, report: SubmissionReport, check) -> None:
                          name=check.id, time=f"{check.duration_s:.3f}")
     _properties(case, {"score": points(check.score), "max_score": points(check.max_score),
                        "visibility": check.visibility.value, "status": check.status.value})
-    text = check_text(check)
+    text = check_text(check, lang_of(report))
     message = clean_text(_first_line(check.message))
     if check.status is Status.FAILED:
         ET.SubElement(case, "failure", message=message, type="failed").text = text

@@ -8,8 +8,9 @@ table, newlines become ``<br>``, and backticks are dropped from text put in code
 
 from __future__ import annotations
 
+from grader.i18n import Msg, render as tr, status_word
 from grader.model import Status, SubmissionReport, Visibility
-from grader.reporters.common import clean_text, count_line, points
+from grader.reporters.common import clean_text, count_line, lang_of, points
 
 ICONS = {Status.PASSED: "✅", Status.FAILED: "❌", Status.ERROR: "💥", Status.TIMEOUT: "⏱️", Status.SKIPPED: "⏭️"}
 
@@ -28,6 +29,7 @@ def code(text: str) -> str:
 
 def render(report: SubmissionReport, heading_level: int = 2) -> str:
     h = "#" * heading_level
+    lang = lang_of(report)
     summary = count_line(report)
     verdict = "✅" if report.all_passed else "❌"
     lines = [f"{h} {verdict} {escape(report.submission.name)}: {points(report.score)} / "
@@ -36,14 +38,15 @@ def render(report: SubmissionReport, heading_level: int = 2) -> str:
     lines += [f"> ⚠️ {escape(w)}" for w in report.warnings]
     if report.warnings:
         lines.append("")
-    lines += ["| | Check | Status | Points | Message |", "|---|---|---|---:|---|"]
+    columns = " | ".join(tr(Msg(f"terminal.column.{key}"), lang) for key in ("check", "status", "points", "message"))
+    lines += [f"| | {columns} |", "|---|---|---|---:|---|"]
     for check in report.checks:
-        hidden = " (hidden)" if check.visibility is Visibility.HIDDEN else ""
-        lines.append(f"| {ICONS[check.status]} | {code(check.id)}{hidden} | {check.status.value} | "
+        hidden = f" ({tr(Msg('terminal.hidden'), lang)})" if check.visibility is Visibility.HIDDEN else ""
+        lines.append(f"| {ICONS[check.status]} | {code(check.id)}{hidden} | {status_word(check.status, lang)} | "
                      f"{points(check.score)}/{points(check.max_score)} | {escape(check.message)} |")
     hinted = [c for c in report.checks if c.hints]
     if hinted:
-        lines += ["", f"{h}# Hints", ""]
+        lines += ["", f"{h}# {tr(Msg('terminal.hints'), lang)}", ""]
         lines += [f"- {code(c.id)}: {escape(hint)}" for c in hinted for hint in c.hints]
     return "\n".join(lines) + "\n"
 

@@ -15,11 +15,13 @@ from typing import Any, Mapping, Sequence
 
 from rich import box
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from grader.i18n import Join, Msg, render as tr, status_word
 from grader.model import CheckResult, Status, SubmissionReport, Visibility
+from grader.reporters import terminal_layout as layout
 from grader.reporters.common import counts as counts_of
 from grader.text import visible
 
@@ -79,7 +81,7 @@ def _header(report: SubmissionReport, console: Console, lang: str) -> None:
     if env.get("data_source"):
         data = Msg("terminal.data", data=env["data_source"])
     elif env.get("data_problem"):
-        data = Msg("terminal.data_none", problem=env["data_problem"])
+        data = Msg("terminal.data_none", problem=str(env["data_problem"]).split("\n")[0])  # the remedy: below
     else:
         data = Msg("terminal.data_not_needed")
     header.append(visible(tr(data, lang)))
@@ -104,18 +106,55 @@ def render_unprotected(env: Mapping[str, Any], console: Console, lang: str) -> N
 
 
 def render(report: SubmissionReport, console: Console) -> None:
-    """Print ``report`` in the language it was graded in (``environment["lang"]``, English if absent)."""
-    lang = str(report.environment.get("lang") or "en")
-    _header(report, console, lang)
+    """Print ``report`` in the language it was graded in (``environment["lang"]``, English if absent); piped,
+    without trailing blanks (:func:`grader.reporters.terminal_layout.trimmed`)."""
+    layout.trimmed(console, lambda: _render(report, console))
+
+
+def _cells(item, lang: str) -> tuple[tuple[Text, Text, str, str], Text]:
+    """((check, status, points, time), message) of one row: a check or a group of skipped checks."""
+    if isinstance(item, layout.Group):
+        label, message = layout.group_texts(item, lang)
+        return (label, status_text(Status.SKIPPED, lang), f"0/{item.max_score:g}", ""), message
+    return ((_check_id(item, lang), status_text(item.status, lang), f"{item.score:g}/{item.max_score:g}",
+             f"{item.duration_s:.1f}s"), _message(item, lang))
+
+
+def _table(report: SubmissionReport, console: Console, lang: str) -> None:
+    """The checks side by side with their messages, or (narrow terminal) each message under its check."""
+    cells = [_cells(item, lang) for item in layout.rows(report)]
+    heads, messages = [c[0] for c in cells], [c[1] for c in cells]
+    titles = tuple(tr(Msg(f"terminal.column.{key}"), lang) for key in ("check", "status", "points", "time"))
+    if layout.stacked(console, heads, titles):
+        console.print()
+        layout.print_stacked(console, heads, messages)
+        console.print()
+        return
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, expand=False, pad_edge=False)
     for key, justify, wrap in (("check", "left", False), ("status", "left", False), ("points", "right", False),
                                ("time", "right", False), ("message", "left", True)):
         table.add_column(tr(Msg(f"terminal.column.{key}"), lang), justify=justify,  # type: ignore[arg-type]
                          no_wrap=not wrap, overflow="fold" if wrap else "ellipsis")
-    for check in report.checks:
-        table.add_row(_check_id(check, lang), status_text(check.status, lang), f"{check.score:g}/{check.max_score:g}",
-                      f"{check.duration_s:.1f}s", _message(check, lang))
+    for head, message in zip(heads, messages):
+        table.add_row(*head, message)
     console.print(table)
+
+
+def _data_remedy(report: SubmissionReport, console: Console, lang: str) -> None:
+    """What to do about missing training data, once, below the table (its rows and the header say it in one line)."""
+    problem = str(report.environment.get("data_problem") or "")
+    remedy = problem.split("\n", 1)[1].strip("\n") if "\n" in problem else ""
+    if remedy and any(c.details.get("prerequisites") == ["data"] for c in report.checks):
+        console.print(Text(tr(Msg("ux.data_remedy"), lang), style="bold"))
+        console.print(Padding(Text(visible(remedy)), (0, 0, 0, 2)))
+        console.print()
+
+
+def _render(report: SubmissionReport, console: Console) -> None:
+    lang = str(report.environment.get("lang") or "en")
+    _header(report, console, lang)
+    _table(report, console, lang)
+    _data_remedy(report, console, lang)
 
     by_hint: dict[str, list[str]] = {}  # one mistake often fails several checks: say its hint once
     for check in report.checks:

@@ -157,6 +157,11 @@ class Session:
             entry["duration_s"] = time.perf_counter() - start
             results[name] = entry
         stopped = WATCH.stop_calls(msg.get("not_again") or [], self.submission, self.record_not_again)
+        for stream in (sys.stdout, sys.stderr):  # what the import printed is in the files when the grader reads it
+            try:
+                stream.flush()
+            except Exception:  # a student's replacement stream: its problem, not the load's
+                pass
         return {"modules": results, "warnings": list(stand_ins.warnings), "not_again": stopped}
 
     def record_not_again(self, target: dict) -> None:
@@ -242,6 +247,8 @@ def _error(exc: BaseException, submission: str) -> dict:
         where = f"{os.path.basename(last.filename)}:{last.lineno} in {last.name}"
     lines = [f"{os.path.basename(f.filename)}:{f.lineno} in {f.name}: {(f.line or '').strip()}"
              for f in student[-5:]]
+    if isinstance(exc, SyntaxError) and str(exc.filename or "").startswith(submission) and exc.text:
+        lines.append(f"{os.path.basename(exc.filename)}:{exc.lineno}: {exc.text.strip()[:300]}")  # the line itself
     try:
         message = str(exc)[:2000]
     except Exception:
