@@ -373,7 +373,7 @@ def list_checks(lang: Optional[str] = typer.Option(None, "--lang", help="Languag
 
     try:
         for line in course_lines(path, config_file, tuple(course_checks), language):
-            _say(console, line)
+            _say(console, line, soft_wrap=True)
     except (ConfigError, UsageProblem, ValueError) as exc:
         _usage_error(console, str(exc))
 

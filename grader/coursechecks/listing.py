@@ -22,6 +22,7 @@ def course_lines(path: Path, config_file: Path | None, course_checks: tuple[Path
     yield ""
     yield render(Msg("course.checks_header", path=", ".join(config.course_checks)), lang)
     hidden = render(Msg("course.checks_hidden"), lang)
+    width = max(18, *(len(c.id) for c in config.course_suite.checks))
     for check in config.course_suite.checks:
         flag = f"  ({hidden})" if config.is_hidden(check.id) else ""
-        yield f"{check.id:<18} {config.points.get(check.id, check.points):>3g}  {check.name}{flag}"
+        yield f"{check.id:<{width}} {config.points.get(check.id, check.points):>3g}  {check.name}{flag}"

@@ -113,6 +113,10 @@ class RunPlugin(CollectPlugin):
         """pytest-json-report's hook: what the exception of this stage means for the grade, as JSON data."""
         if call.excinfo is None:
             return None
-        verdict = self.classify(call.excinfo.value, call.when)
-        return {f"grader_{call.when}": verdict} if verdict else None
+        try:
+            verdict = self.classify(call.excinfo.value, call.when)
+        except Exception as exc:  # a bug of the grader: this check's error, flagged, and the run goes on
+            verdict = {"status": "error", "message": f"internal error of the grader: {type(exc).__name__}: {exc}",
+                       "details": {"internal_error": True}, "hints": []}
+        return {f"grader_{call.when}": verdict}
 

@@ -36,16 +36,18 @@ def run_course_checks(suite: CourseSuite, session, config: GradingConfig, load_i
 
     testing._LANG["lang"] = lang
     try:
-        code = invoke.main(suite.paths, [plugin, report_plugin], "--json-report-file=none",
-                           "--json-report-omit", "log", "streams", "warnings", "collectors")
+        code: int | str = invoke.main(suite.paths, [plugin, report_plugin], "--json-report-file=none",
+                                      "--json-report-omit", "log", "streams", "warnings", "collectors")
+    except Exception as exc:  # pytest itself failed: every course check says so, the report is still written
+        code = f"{type(exc).__name__}: {exc}"
     finally:
         testing._LANG["lang"] = "en"
     records = {t["nodeid"]: t for t in (report_plugin.report or {}).get("tests", [])}
     results = []
     for check in checks:
         record = records.get(check.nodeid)
-        if record is None:  # pytest stopped before this check (it cannot collect a file any more...)
-            record = {"outcome": f"not run (pytest exit code {code})"}
+        if record is None:  # pytest stopped before this check (a file it cannot collect any more...)
+            record = {"outcome": f"not run (pytest: {code})"}
         points = float(config.points.get(check.id, check.points))
         visibility = Visibility.HIDDEN if config.is_hidden(check.id) else Visibility.VISIBLE
         results.append(outcome.result(check, record, points, visibility, lang))
