@@ -157,9 +157,14 @@ def status_run(tmp_path_factory):
     course = root / "course"
     course.mkdir()
     (course / "test_statuses.py").write_text(STATUS_CHECKS, encoding="utf-8")
-    handin = root / "student"
+    handin = course / "submissions" / "student"  # inside the course's folder: still never collected
     shutil.copytree(REFERENCE, handin)
     (handin / "tp1.py").write_text((REFERENCE / "tp1.py").read_text() + STUDENT_EXTRAS)
+    loaded = root / "handin-conftest-was-loaded"  # a hand-in's conftest.py and tests are never loaded
+    evil = f"import pytest\nopen({str(loaded)!r}, 'w').close()\n"
+    (handin / "conftest.py").write_text(evil + "@pytest.fixture\ndef student():\n    return None\n\n"
+                                        "@pytest.fixture(autouse=True)\ndef everything_passes():\n    pass\n")
+    (handin / "test_free_points.py").write_text(evil + "def test_free():\n    pass\n")
     ids = collect([str(course)]).ids
     report = grade(handin, "load", *ids, course_checks=(str(course),), teacher=True, check_timeout_s=4.0)
     return report, course, handin
@@ -223,8 +228,10 @@ def test_a_broken_course_check_is_the_courses_fault(status_run):
                                                                                           "course.broken_fixture"))
 
 
-def test_nothing_is_written_in_the_course_folder_or_the_handin(status_run):
-    _, course, handin = status_run
+def test_nothing_is_written_in_the_course_folder_or_the_handin_nor_loaded_from_it(status_run):
+    report, course, handin = status_run
+    assert not (course.parent / "handin-conftest-was-loaded").exists()
+    assert "course.free" not in statuses(report)
     for folder in (course, handin):
         assert not list(folder.rglob(".pytest_cache")) and not list(folder.rglob("__pycache__"))
 

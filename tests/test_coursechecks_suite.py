@@ -51,6 +51,18 @@ def test_the_file_points_override_the_marker_and_hidden_checks_join_the_config()
     assert replace(config, teacher=True).runs("course.mse_two_contexts")
 
 
+def test_config_show_keeps_the_course_checks_and_their_points(tmp_path):
+    from grader.config.file import load_file
+    from grader.config.show import render
+
+    (tmp_path / "grader.toml").write_text('course_checks = ["checks"]\n[points]\n"course.one" = 3\n')
+    shown = render(load(tmp_path / "grader.toml", None))
+    assert f'course_checks = ["{tmp_path / "checks"}"]' in shown and '"course.one" = 3.0' in shown
+    (tmp_path / "shown.toml").write_text(shown)
+    again = load_file(tmp_path / "shown.toml").config
+    assert (again.course_checks, again.points["course.one"]) == ((str(tmp_path / "checks"),), 3.0)
+
+
 def test_course_ids_in_the_configuration_must_name_a_check(tmp_path):
     write(tmp_path / "checks", **{"test_a.py": "def test_one(student):\n    pass\n"})
     (tmp_path / "grader.toml").write_text('course_checks = ["checks"]\nhidden = ["course.one"]\n'

@@ -75,7 +75,7 @@ def _check_ids(value: Any) -> tuple[str, ...]:
 
 
 def _paths(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ValueError(f"expected a list of paths (files or folders of pytest checks), got {_show(value)}")
     return tuple(value)
 

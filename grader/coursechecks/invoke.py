@@ -12,9 +12,10 @@ told, and why:
   written into the course's folder (no ``.pytest_cache``, no ``__pycache__``) nor anywhere else;
 - ``--import-mode=importlib``: no ``sys.path`` change, and a course's ``conftest.py`` or ``test_checks.py``
   never collides with a module of the same name (the course's modules are forgotten after each run);
-- ``--capture=no`` and no logging, warnings or faulthandler plugins: those change process-wide state (file
-  descriptors, the root logger, warning filters, signal handlers) that the other threads of a class run
-  share; the terminal reporter is unregistered once configured (:class:`~.plugin.CollectPlugin`), so pytest
+- ``--capture=no`` and no logging, warnings, faulthandler, unraisableexception or threadexception plugins:
+  those change process-wide state (file descriptors, the root logger, warning filters, signal handlers,
+  ``sys.unraisablehook``, ``threading.excepthook``) that the other threads of a class run share; the last
+  two also cost 2 s per run of ``gc.collect()`` with torch loaded; the terminal reporter is unregistered once configured (:class:`~.plugin.CollectPlugin`), so pytest
   prints nothing (its options stay defined: other plugins read them);
 - ``--strict-markers``: a misspelt ``@pytest.mark.hiden`` is an error, not a hidden check shown to students.
 
@@ -61,7 +62,7 @@ def args(paths: Sequence[str], *extra: str) -> list[str]:
             "--disable-plugin-autoload", "-p", "pytest_jsonreport.plugin",
             "-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:logging",
             "-p", "no:warnings", "-p", "no:faulthandler", "-p", "no:pastebin", "-p", "no:junitxml",
-            "-p", "no:doctest", "--import-mode=importlib", "--capture=no", "--strict-markers", *extra]
+            "-p", "no:doctest", "-p", "no:unraisableexception", "-p", "no:threadexception", "--import-mode=importlib", "--capture=no", "--strict-markers", *extra]
 
 
 def main(paths: Sequence[str], plugins: Sequence[Any], *extra: str) -> int:

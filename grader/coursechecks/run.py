@@ -34,14 +34,15 @@ def run_course_checks(suite: CourseSuite, session, config: GradingConfig, load_i
     report_plugin = JSONReport()
     from grader import testing
 
-    testing._LANG["lang"] = lang
-    try:
-        code: int | str = invoke.main(suite.paths, [plugin, report_plugin], "--json-report-file=none",
-                                      "--json-report-omit", "log", "streams", "warnings", "collectors")
-    except Exception as exc:  # pytest itself failed: every course check says so, the report is still written
-        code = f"{type(exc).__name__}: {exc}"
-    finally:
-        testing._LANG["lang"] = "en"
+    with invoke.LOCK:  # (re-entrant) the helpers' language is this run's while it holds the lock
+        testing._LANG["lang"] = lang
+        try:
+            code: int | str = invoke.main(suite.paths, [plugin, report_plugin], "--json-report-file=none",
+                                          "--json-report-omit", "log", "streams", "warnings", "collectors")
+        except Exception as exc:  # pytest itself failed: every course check says so, the report is still written
+            code = f"{type(exc).__name__}: {exc}"
+        finally:
+            testing._LANG["lang"] = "en"
     records = {t["nodeid"]: t for t in (report_plugin.report or {}).get("tests", [])}
     results = []
     for check in checks:
