@@ -134,6 +134,9 @@ def check(
                                                   "the configuration's sandbox.require, else none]."),
     force: bool = typer.Option(False, "--force", help="Class mode: grade every hand-in again, even those whose "
                                "report in --out is still valid (same files, grader and configuration)."),
+    course_checks: List[Path] = typer.Option([], "--course-checks", metavar="PATH", help="The course's own checks: "
+                                             "a pytest file or folder (repeatable; replaces the configuration's "
+                                             "course_checks; docs/course-checks.md)."),
 ) -> None:
     """Grade one submission, or a whole class (a folder of submissions or an LMS .zip export)."""
     from grader.reporters import outputs
@@ -156,7 +159,7 @@ def check(
     if not is_class and any(o.fmt in outputs.CLASS_ONLY for o in extra):
         _usage_error(console, "--format moodle: a class's file (grade a class folder or an LMS .zip)")
     options = Overrides(seed, strict_mse, tuple(points), tuple(only), data, fail_under, teacher or bool(is_class),
-                        require_sandbox)
+                        require_sandbox, course_checks=tuple(course_checks))
     report_path = json_path or default_report_path(path)
     try:
         config = resolve(path, config_file, options)
@@ -177,7 +180,8 @@ def check(
         if not is_class:
             write_not_graded_report(path, report_path, shortfall, options)
         _usage_error(console, shortfall)
-    config = replace(config, lang=_lang(console, lang))
+    config = _with_course_checks(console, replace(config, lang=_lang(console, lang)), path, is_class, report_path,
+                                 options)
     if is_class:
         raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out, jobs, shard,
                                       extra, force))
@@ -193,6 +197,22 @@ def default_report_path(path: Path) -> Path:
     if here == graded or here.is_relative_to(graded):
         folder = graded.parent / DEFAULT_REPORT_DIR
     return folder / f"{graded.name or 'submission'}.json"
+
+
+def _with_course_checks(console: Console, config: GradingConfig, path: Path, is_class: bool, report_path: Path,
+                        options: Overrides) -> GradingConfig:
+    """The course's own checks collected and joined to ``config`` (grader.coursechecks); a problem with them is
+    a usage error, and a single hand-in still gets a report saying why nothing was graded."""
+    from grader.coursechecks import CourseChecksError, bind
+
+    try:
+        return bind(config, (path,))
+    except CourseChecksError as exc:
+        if not is_class:
+            write_not_graded_report(path, report_path, str(exc), options)
+            _say(console, f"JSON report: {report_path}")
+        _usage_error(console, str(exc))
+        raise  # unreachable: _usage_error exits
 
 
 def _has_students(path: Path) -> bool:
@@ -418,15 +438,27 @@ def _looks_like_report(data) -> bool:
 
 
 @app.command("checks")
-def list_checks(lang: Optional[str] = typer.Option(None, "--lang", help="Language of the names: fr or en.")
-                ) -> None:
-    """List the checks: id, name, default points."""
+def list_checks(lang: Optional[str] = typer.Option(None, "--lang", help="Language of the names: fr or en."),
+                path: Path = typer.Argument(Path("."), help="Where grading would start: the course checks its "
+                                            "configuration names are listed too."),
+                config_file: Optional[Path] = typer.Option(None, "--config", help="Read this configuration file "
+                                                           "instead of looking for one."),
+                course_checks: List[Path] = typer.Option([], "--course-checks", help="List the checks of this "
+                                                         "pytest file or folder too (repeatable).")) -> None:
+    """List the checks: id, name, default points; then the course's own checks, when a configuration names them."""
     from grader.checks import REGISTRY
 
     console = Console(highlight=False)
     language = _lang(console, lang)
     for spec in REGISTRY:
         console.print(f"{spec.id:<18} {DEFAULT_POINTS.get(spec.id, 0):>3g}  {spec.title(language)}")
+    from grader.coursechecks.listing import course_lines
+
+    try:
+        for line in course_lines(path, config_file, tuple(course_checks), language):
+            _say(console, line, soft_wrap=True)
+    except (ConfigError, UsageProblem, ValueError) as exc:
+        _usage_error(console, str(exc))
 
 
 @app.command("config")

@@ -42,6 +42,10 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
     """
     started_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
+    if config.course_checks and config.course_suite is None:  # the CLI binds them once, before grading
+        from grader.coursechecks import bind
+
+        config = bind(config, (submission,))
     located = locate(submission)
     root = located.root
     deadline = time.monotonic() + config.submission_timeout_s
@@ -69,6 +73,10 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
             results.append(result)
             if on_result:
                 on_result(result)
+        for result in _course_results(config, session, load_info, deadline):  # after the built-in checks
+            results.append(result)
+            if on_result:
+                on_result(result)
         notes = (located.note(Path(submission)), *session.copied.notes, *handin_warnings(config, root, submission))
         warnings = tuple(render(failures.warning(w), config.lang) for w in load_info.warnings) + \
             tuple(render(note, config.lang) for note in notes if note is not None) + \
@@ -86,6 +94,15 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
         warnings=warnings,
         withheld=withheld(config),
     )
+
+
+def _course_results(config: GradingConfig, session: StudentSession, load_info, deadline: float) -> list[CheckResult]:
+    """The course's own checks (grader.coursechecks), in the same student session."""
+    if config.course_suite is None:
+        return []
+    from grader.coursechecks.run import run_course_checks
+
+    return run_course_checks(config.course_suite, session, config, load_info, deadline)
 
 
 def withheld(config: GradingConfig) -> Withheld:
@@ -126,11 +143,14 @@ def not_graded_report(path: Path, config: GradingConfig, name: str | None, probl
     """
     lang = config.lang
     checks = []
-    for check_id in DEFAULT_POINTS:  # the checks' order, without importing them (and torch) to say nothing ran
+    from grader.coursechecks import title as check_title
+
+    course = config.course_suite.ids if config.course_suite is not None else ()
+    for check_id in (*DEFAULT_POINTS, *course):  # the checks' order, without importing them (and torch)
         if not config.runs(check_id):
             continue
         points = float(config.points.get(check_id, 0))
-        title = render(Msg(f"check.{check_id}"), lang)
+        title = check_title(config, check_id, lang)
         if check_id == "load" and fail_load:
             checks.append(CheckResult("load", title, Status.FAILED, 0.0, points, problem, 0.0,
                                       {"diagnosis": "load.not_a_submission"},

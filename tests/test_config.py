@@ -67,6 +67,7 @@ def other_value(key):
         "hidden": (["train.sgd", "load"], ("train.sgd", "load")),
         "mse.conventions": (["lab"], True),
         "data.path": ("data/cal_housing.data", None),  # checked against the file's folder below
+        "course_checks": (["checks", "more/test_x.py"], None),  # idem
         "data.test_fraction": (0.3, 0.3),
         "sandbox.level": ("none", "none"),
         "sandbox.require": ("unshare", "unshare"),
@@ -98,6 +99,8 @@ def test_each_key_is_read_from_its_line_and_changes_only_its_value(key, tmp_path
     loaded = load_file(file)
     if key.path == "data.path":
         expected = str(tmp_path / "data" / "cal_housing.data")
+    if key.path == "course_checks":
+        expected = (str(tmp_path / "checks"), str(tmp_path / "more" / "test_x.py"))
     got = get(loaded.config, key.field)
     assert got == expected and got != get(GradingConfig(), key.field)
     assert loaded.sources == {key.path: f"{file}:{text.count(chr(10)) }"}
@@ -231,7 +234,8 @@ def test_config_show_without_a_file_prints_the_defaults_and_a_bad_file_exits_2(t
 
 def test_every_field_that_a_file_can_set_is_shown():
     """A new GradingConfig field must be given a key (or be listed here as command-line only)."""
-    command_line_only = {"only", "teacher", "config_file", "ignored_configs", "lang"}
+    command_line_only = {"only", "teacher", "config_file", "ignored_configs", "lang",
+                         "course_suite"}  # collected from course_checks (grader.coursechecks.bind)
     settable = {k.field.split(".")[0].split(":")[0] for k in KEYS}
     assert {f.name for f in fields(GradingConfig)} - settable == command_line_only
     assert len([k for k in KEYS if k.path.startswith("points.")]) == len(DEFAULT_POINTS)

@@ -10,7 +10,8 @@ gives what one run would have given.
 Rules:
 
 - A student is *graded* when there is a report and none of its checks is
-  flagged ``internal_error`` (a bug of the grader, not of the student). A
+  flagged ``internal_error`` (a bug of the grader or of the course's own
+  checks, ``course_error``: not of the student). A
   student with no report (the grader failed on the submission) or with an
   internal error is listed with ``graded: false`` and a ``problem``, and is left
   out of every statistic (counts, pass rates, top failures, mean, median). A
@@ -175,6 +176,8 @@ def failure_text(hints: Sequence[str], message: str) -> str:
 
 def _internal_error(report: SubmissionReport) -> str | None:
     for check in report.checks:
+        if check.details.get("course_error"):  # the course's own check is broken (grader.coursechecks)
+            return f"the course's check {check.id} is broken: {check.message}"
         if check.details.get("internal_error"):
             return f"internal error of the grader in {check.id}: {check.message}"
     return None

@@ -25,6 +25,7 @@ CONFIG_NAME = "grader.toml"
 PYPROJECT = "pyproject.toml"
 VCS_MARKERS = (".git", ".hg", ".svn")
 CONVENTIONS = ("lab", "mean")  # the lab's 1/q ‖Ŷ−Y‖², the element mean 1/(q·p)
+COURSE_PREFIX = "course."  # the course's own checks (grader.coursechecks)
 
 
 class ConfigError(Exception):
@@ -76,9 +77,15 @@ def _check_ids(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"expected a list of check ids, got {_show(value)}")
     for item in value:
-        if item not in DEFAULT_POINTS:
+        if item not in DEFAULT_POINTS and not item.startswith(COURSE_PREFIX):  # course.*: checked once collected
             raise ValueError(f"unknown check id {item!r}{_did_you_mean(item, DEFAULT_POINTS)}")
     return tuple(dict.fromkeys(value))
+
+
+def _paths(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"expected a list of paths (files or folders of pytest checks), got {_show(value)}")
+    return tuple(value)
 
 
 def _conventions(value: Any) -> bool:
@@ -154,6 +161,8 @@ KEYS: tuple[Key, ...] = (
         lambda mark: None if mark is None else (f"{mark.value:g}%" if mark.percent else mark.value)),
     Key("hidden", "hidden", _check_ids, "checks hidden from students (run with --teacher and in class mode)",
         list),
+    Key("course_checks", "course_checks", _paths, "the course's own checks: pytest files and folders, relative "
+        "to this file (docs/course-checks.md)", list),
     *(Key(f"points.{cid}", f"points:{cid}", _number(0, 1000), "points" if i else "points per check")
       for i, cid in enumerate(DEFAULT_POINTS)),
     Key("mse.conventions", "strict_mse", _conventions, "accepted MSE: \"lab\" = 1/q ‖Ŷ−Y‖², \"mean\" = "
@@ -296,7 +305,7 @@ def load_file(file: Path) -> Loaded:
         if value == {} and _is_section(path):  # an empty [train.sgd]: nothing to set
             continue
         line = lines.line_of(prefix + path, value)
-        key = KEYS_BY_PATH.get(path)
+        key = KEYS_BY_PATH.get(path) or course_points_key(path)
         if key is None:
             errors.append(ConfigError(file, _unknown(path), prefix + path, line))
             continue
@@ -311,11 +320,21 @@ def load_file(file: Path) -> Loaded:
             continue
         if key.field == "data_path":
             values[key.field] = os.path.normpath(file.parent.absolute() / os.path.expanduser(value))
+        if key.field == "course_checks":
+            values[key.field] = tuple(os.path.normpath(file.parent.absolute() / os.path.expanduser(v)) for v in value)
         sources[path] = f"{file}:{line}" if line else str(file)
     if errors:  # every bad key at once, not one per run
         raise errors[0].with_others(errors[1:])
     config = replace(build(values), config_file=str(file.absolute()))
     return Loaded(config, file, sources)
+
+
+def course_points_key(path: str) -> Key | None:
+    """``points."course.<name>"``: a course check's points (its id is checked once the checks are collected)."""
+    if not path.startswith("points." + COURSE_PREFIX) or len(path) <= len("points." + COURSE_PREFIX):
+        return None
+    cid = path[len("points."):]
+    return Key(path, f"points:{cid}", _number(0, 1000), "points")
 
 
 def _parse(file: Path, text: str) -> dict[str, Any]:

@@ -30,6 +30,7 @@ class Overrides:
     fail_under: str | None = None
     teacher: bool = False
     require_sandbox: str | None = None
+    course_checks: tuple[Path, ...] = ()  # --course-checks (repeatable): replaces the file's course_checks
 
 
 def parse_points(items) -> dict[str, float]:
@@ -42,7 +43,7 @@ def parse_points(items) -> dict[str, float]:
             points[key.strip()] = float(value)
         except ValueError:
             raise UsageProblem(f"--points expects CHECK_ID=NUMBER, got {item!r}") from None
-    unknown = sorted(set(points) - set(DEFAULT_POINTS))
+    unknown = sorted(cid for cid in points if cid not in DEFAULT_POINTS and not cid.startswith("course."))
     if unknown:
         raise UsageProblem(f"--points: unknown check id(s) {_with_suggestions(unknown)}; known: "
                            f"{', '.join(DEFAULT_POINTS)}")
@@ -62,7 +63,7 @@ def _with_suggestions(unknown: list[str]) -> str:
 
 def apply(config: GradingConfig, options: Overrides) -> GradingConfig:
     """``config`` (defaults + file) with the options that were given on top. Raises :class:`UsageProblem`."""
-    unknown_only = sorted(set(options.only) - set(DEFAULT_POINTS))
+    unknown_only = sorted(c for c in options.only if c not in DEFAULT_POINTS and not c.startswith("course."))
     if unknown_only:
         raise UsageProblem(f"--only: unknown check id(s) {_with_suggestions(unknown_only)}; known: "
                            f"{', '.join(DEFAULT_POINTS)}")
@@ -82,6 +83,8 @@ def apply(config: GradingConfig, options: Overrides) -> GradingConfig:
             raise UsageProblem(f"--fail-under: {exc}") from None
     if options.teacher:
         changes["teacher"] = True
+    if options.course_checks:  # course.* ids are checked against the collected checks (grader.coursechecks.bind)
+        changes["course_checks"] = tuple(str(Path(p).expanduser().absolute()) for p in options.course_checks)
     if options.require_sandbox is not None:
         from grader.sandbox.isolation import LEVELS
 

@@ -9,7 +9,7 @@ only read it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import Any, Mapping
 
 from grader.sandbox.isolation import Limits
 
@@ -115,6 +115,10 @@ class GradingConfig:
     teacher: bool = False
     # Exit code of a single check: 0 when the score reaches the pass mark; None: when every check passed.
     pass_mark: PassMark | None = None
+    # The course's own checks (pytest files and folders, absolute: grader.coursechecks), and the suite
+    # collected from them (grader.coursechecks.bind: their ids, points and visibility join the fields above).
+    course_checks: tuple[str, ...] = ()
+    course_suite: Any = field(default=None, compare=False, repr=False)
     # Where the file values came from (informational: recorded in the report, not compared).
     config_file: str | None = field(default=None, compare=False)
     # Configuration files found in the hand-in and not used (grader.config.search); the report says so.
@@ -128,7 +132,7 @@ class GradingConfig:
         return check_id in self.hidden
 
     def with_points(self, overrides: Mapping[str, float]) -> "GradingConfig":
-        unknown = set(overrides) - set(DEFAULT_POINTS)
+        unknown = {cid for cid in overrides if cid not in DEFAULT_POINTS and not cid.startswith("course.")}
         if unknown:
             raise ValueError(f"unknown check id(s): {', '.join(sorted(unknown))}")
         return replace(self, points={**self.points, **overrides})

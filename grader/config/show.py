@@ -38,6 +38,16 @@ def _section_and_name(key: Key) -> tuple[str, str]:
     return section, name
 
 
+def _with_course_points(loaded: Loaded) -> list[Key]:
+    """Every key, with the course checks' ``[points]`` the file sets (``"course.x" = 3``) after the built-in ones."""
+    from grader.config.file import course_points_key
+
+    course = [course_points_key(f"points.{cid}") for cid in loaded.config.points if cid.startswith("course.")]
+    keys = list(KEYS)
+    last = max(i for i, key in enumerate(keys) if key.path.startswith("points."))
+    return keys[:last + 1] + [key for key in course if key is not None] + keys[last + 1:]
+
+
 def render(loaded: Loaded, target: str | None = None) -> str:
     """The effective configuration of ``loaded`` as TOML text."""
     out = [f"# Effective configuration (grader {__version__})" + (f" for {target}" if target else "")]
@@ -49,7 +59,7 @@ def render(loaded: Loaded, target: str | None = None) -> str:
         out.append(f"# ignored: {file} (in the hand-in: a hand-in never configures its own grading)")
     out.append("# After each value: where it came from. Load it back with `grader check --config FILE`.")
     section = ""
-    for key in KEYS:
+    for key in _with_course_points(loaded):
         key_section, name = _section_and_name(key)
         if key_section != section:
             section = key_section
