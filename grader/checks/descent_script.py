@@ -59,8 +59,8 @@ def _crash(record: Record, file: str) -> StudentError:
     """The script raised: an ``error``, saying at which iteration of the loop (Linear.forward calls)."""
     error = record.error or {}
     where = str(error.get("where") or file)[:200]
-    if record.calls:
-        where = f"{where}, iteration {record.calls}"
+    if record.last_calls:
+        where = f"{where}, iteration #{record.last_calls}"
     lines = error.get("traceback") if isinstance(error.get("traceback"), list) else []
     return StudentError(str(error.get("type") or "Error")[:100], str(error.get("message") or "")[:2000], where,
                         [str(x)[:300] for x in lines[:5]])
@@ -137,39 +137,46 @@ def _thin(values: list[float]) -> list[float]:
     return [v if math.isfinite(v) else float("nan") for v in values[::step]]
 
 
-def step_evidence(x, y, states) -> list[dict[str, float]]:
-    """For each step between successive states: the fitted ``k`` for (w, b) together and each alone, the
-    cosine of ``Δθ`` with ``−∇L``, and whether the step is large enough to be judged."""
+def _fit(d: np.ndarray, g: np.ndarray) -> tuple[float, float, float]:
+    """(k, cosine, |g|) of a step ``d`` against ``−k g``; nan when not defined."""
+    gg, dd = float(g @ g), float(np.linalg.norm(d))
+    if not (math.isfinite(gg) and math.isfinite(dd)) or gg <= 0:
+        return math.nan, math.nan, math.sqrt(gg) if math.isfinite(gg) else math.nan
+    return -float(d @ g) / gg, (-float(d @ g) / (dd * math.sqrt(gg)) if dd > 0 else math.nan), math.sqrt(gg)
+
+
+def step_evidence(x, y, states) -> list[dict[str, Any]]:
+    """For each step between successive states: for (w, b) together and for each alone, the fitted ``k``
+    of ``Δ = −k ∇L`` and the cosine of ``Δ`` with ``−∇L``; the norms; whether the step is judged."""
     out = []
-    for (w, b), (w1, b1) in zip(states, states[1:]):
+    for index, ((w, b), (w1, b1)) in enumerate(zip(states, states[1:])):
         with np.errstate(all="ignore"):
             gw, gb = lab_gradient(x, y, w, b)
-            dw, db = w1 - w, b1 - b
-            g = np.concatenate([gw.ravel(), gb.ravel()])
-            d = np.concatenate([dw.ravel(), db.ravel()])
-            theta = np.concatenate([w.ravel(), b.ravel()])
-            gg, dd = float(g @ g), float(np.linalg.norm(d))
-            finite = math.isfinite(gg) and math.isfinite(dd) and gg > 0
-            out.append({
-                "k": -float(d @ g) / gg if finite else math.nan,
-                "k_w": -float(dw.ravel() @ gw.ravel()) / float(gw.ravel() @ gw.ravel()) if finite and gw.any() else math.nan,
-                "k_b": -float(db @ gb) / float(gb @ gb) if finite and gb.any() else math.nan,
-                "cosine": -float(d @ g) / (dd * math.sqrt(gg)) if finite and dd > 0 else math.nan,
-                "significant": finite and dd >= SIGNIFICANT * max(float(np.linalg.norm(theta)), 1e-12),
-            })
+            dw, db = (w1 - w).ravel(), b1 - b
+            d, g = np.concatenate([dw, db]), np.concatenate([gw.ravel(), gb])
+            k, cosine, _ = _fit(d, g)
+            k_w, cos_w, norm_gw = _fit(dw, gw.ravel())
+            k_b, cos_b, norm_gb = _fit(db, gb)
+            theta = float(np.linalg.norm(np.concatenate([w.ravel(), b])))
+            size = float(np.linalg.norm(d))
+        significant = math.isfinite(size) and math.isfinite(k) and size >= SIGNIFICANT * max(theta, 1e-12)
+        out.append({"index": index, "k": k, "cosine": cosine, "k_w": k_w, "cos_w": cos_w, "k_b": k_b, "cos_b": cos_b,
+                    "norm_gw": norm_gw, "norm_gb": norm_gb, "norm_w": float(np.linalg.norm(w)),
+                    "norm_b": float(np.linalg.norm(b)), "significant": significant})
     return out
 
 
 def _judge_steps(ctx, record: Record, x, y, states, losses, details) -> Outcome:
     p = y.shape[1]
     evidence = step_evidence(x, y, states)
-    judged = [e for e in evidence if e["significant"]] or evidence[:1]
-    ks = [e["k"] for e in judged if math.isfinite(e["k"])]
-    if not ks or not all(math.isfinite(v) for v in losses):
+    judged = [e for e in evidence if e["significant"] and math.isfinite(e["k"])] or [
+        e for e in evidence[:1] if math.isfinite(e["k"])]
+    if not judged:
         details["diverged_at"] = next((i for i, v in enumerate(losses) if not math.isfinite(v)), None)
         return Outcome(False, Msg("script.diverged", iteration=details["diverged_at"], first=losses[0]), details,
                        diagnosis(details, "script.diverged"))
-    k = float(np.median(ks))
+    k_w = [e["k_w"] for e in judged if math.isfinite(e["k_w"])]
+    k = float(np.median(k_w)) if k_w else float(np.median([e["k"] for e in judged]))  # w: most of the numbers
     accepted = (1.0,) if ctx.config.strict_mse else (1.0, 1.0 / p)
     found = epsilon_of(record.numbers, k, p, (1.0, 1.0 / p))
     details["step"] = {"k": k, "judged_steps": len(judged), "tolerance": {"ratio": RATIO_TOL, "cosine_min": COSINE_MIN}}
@@ -178,6 +185,10 @@ def _judge_steps(ctx, record: Record, x, y, states, losses, details) -> Outcome:
     if k <= 0:
         return Outcome(False, Msg("script.uphill", k=k, first=losses[0], last=losses[-1]), details,
                        diagnosis(details, "script.uphill"))
+    if not all(math.isfinite(v) for v in losses):
+        details["diverged_at"] = next(i for i, v in enumerate(losses) if not math.isfinite(v))
+        return Outcome(False, Msg("script.diverged", iteration=details["diverged_at"], first=losses[0]), details,
+                       diagnosis(details, "script.diverged"))
     bad = _off_step(judged, k)
     if bad is not None:
         return _not_gradient(bad, k, found, details)
@@ -198,14 +209,18 @@ def _judge_steps(ctx, record: Record, x, y, states, losses, details) -> Outcome:
 
 
 def _off_step(judged, k: float) -> dict[str, Any] | None:
-    """The first judged step that is not ``−k ∇L``: its evidence and which parameter is off, or None."""
-    for i, e in enumerate(judged):
-        if abs(e["k"] / k - 1) <= RATIO_TOL and e["cosine"] >= COSINE_MIN:
-            continue
-        ratios = {name: e[f"k_{name}"] / k for name in ("w", "b") if math.isfinite(e[f"k_{name}"])}
-        worst = max(ratios, key=lambda n: abs(ratios[n] - 1)) if ratios else "w"
-        return {"index": i, "parameter": worst, "ratio": ratios.get(worst, math.nan), "cosine": e["cosine"],
-                "k_step": e["k"], "ratios": ratios}
+    """The first judged step whose w or b part is not ``−k ∇L``: which parameter, by how much, or None.
+
+    A parameter's part is judged when the step it should make is resolvable in float32 (at least
+    ``SIGNIFICANT`` of that parameter's norm, or of 1e-3)."""
+    for e in judged:
+        for name in ("w", "b"):
+            expected = abs(k) * e[f"norm_g{name}"]
+            if not (math.isfinite(expected) and expected >= SIGNIFICANT * max(e[f"norm_{name}"], 1e-3)):
+                continue
+            ratio, cosine = e[f"k_{name}"] / k, e[f"cos_{name}"]
+            if not (abs(ratio - 1) <= RATIO_TOL and cosine >= COSINE_MIN):
+                return {"index": e["index"], "parameter": name, "ratio": ratio, "cosine": cosine, "k_step": e[f"k_{name}"]}
     return None
 
 

@@ -70,8 +70,9 @@ def load(ctx: CheckContext) -> Outcome:
         elsewhere = {n: info.aliases[f"{module}.{n}"] for n in required if f"{module}.{n}" in info.aliases}
         if elsewhere:
             record["found_in"] = elsewhere
-            notes += [Msg("script.found_in", name=n, module=module, other=_file(ctx, other))
-                      for n, other in elsewhere.items()]
+            for other in dict.fromkeys(elsewhere.values()):
+                names = ", ".join(f"`{n}`" for n, o in elsewhere.items() if o == other)
+                notes.append(Msg("script.found_in", names=names, module=module, other=_file(ctx, other)))
         if not entry.present:
             _not_handed_in(module, required, elsewhere, record, problems, hints, notes, details)
             continue
@@ -85,7 +86,10 @@ def load(ctx: CheckContext) -> Outcome:
     notes += _notebooks(ctx, details)
     if problems:
         return Outcome(False, Join(problems + notes), details, hints)
-    return Outcome(True, Msg("script.load_passed", notes=Join(notes)) if notes else Msg("load.passed"), details)
+    if not notes:
+        return Outcome(True, Msg("load.passed"), details)
+    key = "script.load_passed" if info.modules["tp1"].present else "script.load_passed_elsewhere"
+    return Outcome(True, Msg(key, notes=Join(notes)), details)
 
 
 def _file(ctx: CheckContext, module: str) -> str:

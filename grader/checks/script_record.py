@@ -25,8 +25,10 @@ class BadRecord(Exception):
 
 @dataclass(frozen=True)
 class Record:
-    states: list[tuple[np.ndarray, np.ndarray]]  # (w, b) at each Linear.forward call, as recorded
-    calls: int  # Linear.forward calls in all (states past the recording cap are not kept)
+    states: list[tuple[np.ndarray, np.ndarray]]  # (w, b) at each Linear.forward call of the loop, as recorded
+    calls: int  # Linear.forward calls of the loop (states past the recording cap are not kept)
+    total_calls: int  # Linear.forward calls in all (a gradcheck, an evaluation on other data...)
+    last_calls: int  # calls of the last segment (where a crash happened)
     x: np.ndarray | None
     y: np.ndarray | None
     data_changed: bool
@@ -48,24 +50,21 @@ def _array(value: Any, what: str) -> np.ndarray | None:
 def read(value: Any) -> Record:
     if not isinstance(value, dict):
         raise BadRecord("the record is not an object")
-    steps = value.get("steps")
-    if not isinstance(steps, list):
-        raise BadRecord("steps is not a list")
-    states = []
-    for step in steps:
-        if not (isinstance(step, (list, tuple)) and len(step) == 3):
-            raise BadRecord("a step is not (w, b, call)")
-        states.append((_array(step[0], "w"), _array(step[1], "b")))
-    if any(w is None or b is None for w, b in states):
-        raise BadRecord("a step without w or b")
+    segments = value.get("segments")
+    if not isinstance(segments, list) or not all(isinstance(seg, dict) for seg in segments):
+        raise BadRecord("segments is not a list of objects")
+    parsed = [_segment(seg) for seg in segments]
+    loop = max(parsed, key=lambda seg: seg[3], default=([], None, None, 0))  # the most calls: the loop
+    states, x, y, calls = loop
+    dropped = value.get("dropped") if type(value.get("dropped")) is int else 0
     logged = []
     for entry in value.get("logged") or []:
         if not (isinstance(entry, (list, tuple)) and len(entry) == 4):
             raise BadRecord("a logged scalar is not (tag, value, step, calls)")
-        tag, number, step, calls = entry
+        tag, number, step, seen = entry
         number = float(number) if isinstance(number, (int, float)) and not isinstance(number, bool) else None
         logged.append((str(tag)[:100], number, step if type(step) is int else None,
-                       calls if type(calls) is int else 0))
+                       seen if type(seen) is int else 0))
     numbers = value.get("numbers") or {}
     if not isinstance(numbers, dict):
         raise BadRecord("numbers is not an object")
@@ -73,11 +72,11 @@ def read(value: Any) -> Record:
     if not isinstance(final, dict):
         raise BadRecord("final is not an object")
     error = value.get("error")
-    calls = value.get("calls")
+    total = value.get("calls")
     return Record(
-        states=states, calls=calls if type(calls) is int and calls >= 0 else len(states),
-        x=_array(value.get("x"), "x"), y=_array(value.get("y"), "y"),
-        data_changed=bool(value.get("x_changed")) or bool(value.get("y_changed")),
+        states=states, calls=calls, total_calls=total if type(total) is int and total >= 0 else calls,
+        last_calls=parsed[-1][3] if parsed else 0, x=x, y=y,
+        data_changed=calls <= 1 and dropped + len(parsed) > 2,
         logged=logged,
         numbers={str(k)[:60]: float(v) for k, v in list(numbers.items())[:200]
                  if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)},
@@ -86,6 +85,22 @@ def read(value: Any) -> Record:
                if a is not None},
         error=error if isinstance(error, dict) else None,
     )
+
+
+def _segment(seg: dict) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray | None, np.ndarray | None, int]:
+    states = seg.get("states")
+    if not isinstance(states, list):
+        raise BadRecord("a segment's states is not a list")
+    out = []
+    for state in states:
+        if not (isinstance(state, (list, tuple)) and len(state) == 2):
+            raise BadRecord("a state is not (w, b)")
+        w, b = _array(state[0], "w"), _array(state[1], "b")
+        if w is None or b is None:
+            raise BadRecord("a state without w or b")
+        out.append((w, b))
+    calls = seg.get("calls")
+    return out, _array(seg.get("x"), "x"), _array(seg.get("y"), "y"), calls if type(calls) is int else len(out)
 
 
 def epsilon_of(numbers: dict[str, float], k: float, p: int, accepted: tuple[float, ...]) -> tuple[str, float] | None:

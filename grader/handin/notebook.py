@@ -38,9 +38,10 @@ _HELP = re.compile(r"^\s*(?:[\w.]+\?{1,2}|\?{1,2}[\w.]+)\s*$")
 
 
 def is_ipython(line: str) -> bool:
+    """A line IPython would take for itself; never valid Python (``?`` ends no Python line)."""
     stripped = line.strip()
-    return (stripped.startswith(("%", "!")) or bool(_ASSIGNED.match(line)) or bool(_HELP.match(line))
-            or "get_ipython()" in line)
+    return (stripped.startswith(("%", "!", "?")) or bool(_ASSIGNED.match(line)) or bool(_HELP.match(line))
+            or (stripped.endswith("?") and "#" not in stripped) or "get_ipython()" in line)
 
 
 @dataclass(frozen=True)

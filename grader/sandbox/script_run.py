@@ -29,6 +29,7 @@ MAX_STEPS = 2000  # parameter states kept (then only the last one is replaced)
 MAX_ELEMENTS = 200_000  # a tensor larger than this is not recorded
 MAX_NUMBERS = 200
 MAX_LOGGED = 5000
+MAX_SEGMENTS = 20
 W_NAMES = ("w", "W", "weight", "weights", "poids", "theta", "w1", "W1")
 B_NAMES = ("b", "B", "bias", "biais", "b1")
 X_NAMES = ("x", "X", "x_train", "X_train", "inputs", "data")
@@ -58,12 +59,15 @@ def _numbers(mapping) -> dict:
 
 
 class Recorder:
+    """The calls seen, in *segments*: consecutive ``Linear.forward`` calls on the same ``x`` (a gradcheck
+    on other data before the loop, or an evaluation after it, makes segments of its own); a segment of one
+    call is dropped when the next begins (only counted)."""
+
     def __init__(self, submission: str):
         self.submission = submission
-        self.steps: list[dict] = []
+        self.segments: list[dict] = []
         self.calls = 0  # Linear.forward calls, all of them
-        self.x = self.y = None
-        self.x_changed = self.y_changed = False
+        self.dropped = 0  # one-call segments dropped
         self.logged: list[list] = []
         self.scope: dict = {}
         self.sampled = False  # parameters sampled from a frame at add_scalar (no Linear.forward seen)
@@ -82,8 +86,8 @@ class Recorder:
             args = [frame.f_locals.get(n) for n in code.co_varnames[:code.co_argcount]]
             if "linear" in qual and len(args) >= 4:
                 self.linear(args[1], args[2], args[3], frame)
-            elif "mse" in qual and len(args) >= 3:
-                self._data("y", args[2])
+            elif "mse" in qual and len(args) >= 3 and self.segments and self.segments[-1]["y"] is None:
+                self.segments[-1]["y"] = _plain(args[2])
         except Exception:  # recording must never change what the student's code does
             pass
 
@@ -94,28 +98,32 @@ class Recorder:
         self.calls += 1
         if self.calls == 1:
             self._scope_of(frame.f_back)
-        self._data("x", x)
+        self._segment_for(x)
         self._state(w, b)
 
+    def _segment_for(self, x) -> None:
+        import torch
+
+        if self.segments:
+            current = self.segments[-1]["x"]
+            if current is not None and isinstance(x, torch.Tensor) and x.shape == current.shape and torch.equal(
+                    torch.Tensor.detach(x).to(current.dtype), current):
+                return
+            if self.segments[-1]["calls"] <= 1:
+                self.segments.pop()
+                self.dropped += 1
+        self.segments.append({"x": _plain(x), "y": None, "states": [], "calls": 0, "first_call": self.calls})
+
     def _state(self, w, b) -> None:
+        segment = self.segments[-1]
+        segment["calls"] += 1
         w, b = _plain(w), _plain(b)
         if w is None or b is None:
             return
-        state = {"w": w, "b": b, "call": self.calls}
-        if len(self.steps) < MAX_STEPS:
-            self.steps.append(state)
+        if len(segment["states"]) < MAX_STEPS:
+            segment["states"].append((w, b))
         else:
-            self.steps[-1] = state
-
-    def _data(self, which: str, value) -> None:
-        import torch
-
-        current = getattr(self, which)
-        if current is None:
-            setattr(self, which, _plain(value))
-        elif not getattr(self, which + "_changed") and isinstance(value, torch.Tensor) and (
-                value.shape != current.shape or not torch.equal(torch.Tensor.detach(value).to(current.dtype), current)):
-            setattr(self, which + "_changed", True)
+            segment["states"][-1] = (w, b)
 
     def _scope_of(self, frame) -> None:
         while frame is not None and self._mine(frame.f_code.co_filename):
@@ -141,12 +149,12 @@ class Recorder:
         if frame is None:
             return
         found = _by_name(frame.f_locals)
-        if "w" in found and "b" in found:
+        if "w" in found and "b" in found and "x" in found:
             self.sampled = True
+            self._segment_for(found["x"])
             self._state(found["w"], found["b"])
-            for key in ("x", "y"):
-                if key in found:
-                    self._data(key, found[key])
+            if "y" in found and self.segments[-1]["y"] is None:
+                self.segments[-1]["y"] = _plain(found["y"])
             if not self.scope:
                 self._scope_of(frame)
 
@@ -184,6 +192,8 @@ def run(path: str, submission: str, stand_ins, describe_error) -> dict:
             error = describe_error(exc, submission)
     except BaseException as exc:  # the student's script may raise anything
         error = describe_error(exc, submission)
+        if isinstance(exc, SyntaxError) and exc.filename:  # compile errors have no frame of the student's
+            error["where"] = f"{os.path.basename(str(exc.filename))}:{exc.lineno}"
     finally:
         sys.setprofile(None)
         sys.modules["__main__"] = saved_main
@@ -191,7 +201,8 @@ def run(path: str, submission: str, stand_ins, describe_error) -> dict:
             writer._scalar = saved_scalar
     final = _by_name(module.__dict__)
     scope = {**_numbers(module.__dict__), **recorder.scope}
-    return {"steps": [[s["w"], s["b"], s["call"]] for s in recorder.steps], "calls": recorder.calls,
-            "x": recorder.x, "y": recorder.y, "x_changed": recorder.x_changed, "y_changed": recorder.y_changed,
+    segments = [{"x": seg["x"], "y": seg["y"], "states": [list(st) for st in seg["states"]], "calls": seg["calls"],
+                 "first_call": seg["first_call"]} for seg in recorder.segments[-MAX_SEGMENTS:]]
+    return {"segments": segments, "calls": recorder.calls, "dropped": recorder.dropped,
             "logged": recorder.logged, "numbers": scope, "sampled": recorder.sampled,
             "final": {k: _plain(v) for k, v in final.items()}, "error": error}

@@ -24,7 +24,7 @@ EN = {
     "script.uphill": "the steps go up the gradient (step {k:.3g} × ∇ with the wrong sign): loss {first:.4g} → "
                      "{last:.4g}",
     "script.not_gradient": "step {iteration} is not a gradient step of the MSE: the {parameter} part is "
-                           "{ratio:.3g}× what the gradient gives (cosine of the whole step {cosine:.6f})",
+                           "{ratio:.3g}× what the gradient gives (cosine of that part with the gradient {cosine:.6f})",
     "script.wrong_scale": "the steps are gradient steps of size {k:.4g}, which is {c:.4g} × ε ({name} = "
                           "{epsilon:g}): expected 1 × ε (the lab's MSE) or 1/{p} × ε (element mean)",
     "script.not_decreasing": "the loss recomputed by the grader does not decrease ({first:.4g} → {last:.4g})",
@@ -48,11 +48,12 @@ EN = {
     "hint.script.not_decreasing": "check ε and the sign of the update",
     # load, file by file
     "script.not_handed_in": "skipped: {files} was not handed in",
-    "script.found_in": "`{name}` (expected in {module}.py) found in {other}",
+    "script.found_in": "{names} (expected in {module}.py) found in {other}",
     "script.load_not_handed_in": "{module}.py was not handed in",
     "script.load_script": "{module}.py is a script (no descente function): descent.manual runs it",
     "script.load_script_raised": "{module}.py is a script and raised {type} when run: see descent.manual",
     "script.load_passed": "tp1.py imports and defines every required name; {notes}",
+    "script.load_passed_elsewhere": "every name required of tp1.py is defined; {notes}",
     # notebooks
     "script.nb_graded": "{file} graded (code cells in order); cells that raised: {errors}",
     "script.nb_graded_ok": "{file} graded (code cells in order)",
@@ -89,7 +90,7 @@ FR = {
     "script.uphill": "les pas remontent le gradient (pas {k:.3g} × ∇ avec le mauvais signe) : coût {first:.4g} → "
                      "{last:.4g}",
     "script.not_gradient": "le pas {iteration} n'est pas un pas de gradient de la MSE : la partie {parameter} vaut "
-                           "{ratio:.3g}× ce que donne le gradient (cosinus du pas entier {cosine:.6f})",
+                           "{ratio:.3g}× ce que donne le gradient (cosinus de cette partie avec le gradient {cosine:.6f})",
     "script.wrong_scale": "les pas sont des pas de gradient de taille {k:.4g}, soit {c:.4g} × ε ({name} = "
                           "{epsilon:g}) : attendu 1 × ε (MSE du TP) ou 1/{p} × ε (moyenne des éléments)",
     "script.not_decreasing": "le coût recalculé par le correcteur ne diminue pas ({first:.4g} → {last:.4g})",
@@ -114,11 +115,12 @@ FR = {
                                "MSE.backward",
     "hint.script.not_decreasing": "vérifiez ε et le signe de la mise à jour",
     "script.not_handed_in": "ignoré : {files} n'a pas été rendu",
-    "script.found_in": "`{name}` (attendu dans {module}.py) trouvé dans {other}",
+    "script.found_in": "{names} (attendu dans {module}.py) trouvé(s) dans {other}",
     "script.load_not_handed_in": "{module}.py n'a pas été rendu",
     "script.load_script": "{module}.py est un script (sans fonction descente) : descent.manual l'exécute",
     "script.load_script_raised": "{module}.py est un script et a levé {type} à l'exécution : voir descent.manual",
     "script.load_passed": "tp1.py s'importe et définit tous les noms demandés ; {notes}",
+    "script.load_passed_elsewhere": "tous les noms demandés à tp1.py sont définis ; {notes}",
     "script.nb_graded": "{file} corrigé (cellules de code dans l'ordre) ; cellules en erreur : {errors}",
     "script.nb_graded_ok": "{file} corrigé (cellules de code dans l'ordre)",
     "script.nb_cell_error": "{text}",
