@@ -58,17 +58,20 @@ def read(value: Any) -> Record:
     states, x, y, calls = loop
     dropped = value.get("dropped") if type(value.get("dropped")) is int else 0
     logged = []
-    for entry in value.get("logged") or []:
+    raw_logged = value.get("logged", [])
+    if not isinstance(raw_logged, list):
+        raise BadRecord("logged is not a list")
+    for entry in raw_logged:
         if not (isinstance(entry, (list, tuple)) and len(entry) == 4):
             raise BadRecord("a logged scalar is not (tag, value, step, calls)")
         tag, number, step, seen = entry
         number = float(number) if isinstance(number, (int, float)) and not isinstance(number, bool) else None
         logged.append((str(tag)[:100], number, step if type(step) is int else None,
                        seen if type(seen) is int else 0))
-    numbers = value.get("numbers") or {}
+    numbers = value.get("numbers", {})
     if not isinstance(numbers, dict):
         raise BadRecord("numbers is not an object")
-    final = value.get("final") or {}
+    final = value.get("final", {})
     if not isinstance(final, dict):
         raise BadRecord("final is not an object")
     error = value.get("error")
