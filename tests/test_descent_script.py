@@ -193,3 +193,104 @@ def test_a_file_that_is_not_a_notebook_is_noted_not_graded(tmp_path):
     (tmp_path / "broken.ipynb").write_text("{not json")
     notebooks, notes = notebook.convert_all(tmp_path, set())
     assert notebooks == [] and notes[0].key == "script.nb_unreadable"
+
+
+def test_a_loss_that_grows_with_gradient_steps_fails_as_not_decreasing():
+    outcome = judge(record(*trajectory(epsilon=1.5, steps=3), numbers={"epsilon": 1.5}))
+    assert not outcome.passed and outcome.details["diagnosis"] == "script.not_decreasing"
+
+
+def test_a_weight_that_changes_shape_and_data_that_do_not_fit_fail():
+    x, y, states = trajectory(steps=2)
+    states[1] = (states[1][0][:, :2], states[1][1])
+    assert judge(record(x, y, states)).details["diagnosis"] == "script.shape_changed"
+    assert judge(record(x[:, :5], y, states)).details["diagnosis"] == "script.shapes"
+
+
+def test_data_drawn_afresh_at_every_iteration_is_said():
+    x, y, states = trajectory(steps=0)
+    assert judge(replace(record(x, y, states), data_changed=True)).details["diagnosis"] == "script.data_changed"
+
+
+def test_a_script_whose_loop_is_never_observed_fails_saying_what_could_not_be_checked():
+    x, y, states = trajectory(steps=0)
+    empty = replace(record(None, None, []), calls=0)
+    details = {}
+    assert ds._nothing_observed(empty, details, "tp1_descente.py").details["diagnosis"] == "script.no_loop"
+    final = replace(empty, final={"x": x, "y": y, "w": states[0][0], "b": states[0][1]})
+    outcome = ds._nothing_observed(final, {}, "tp1_descente.py")
+    assert not outcome.passed and outcome.details["diagnosis"] == "script.no_linear_forward"
+    assert outcome.details["final_mse"] > outcome.details["optimum_mse"]
+
+
+# ---------------------------------------------------------------- the recorder (student side, run here on our own scripts)
+
+def _runtime(name):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "grader" / "sandbox" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"test_runtime_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPT = '''
+import torch
+from torch.utils.tensorboard import SummaryWriter as SW
+from tp1 import Context, MSE, Linear
+
+def main():
+    pas = 0.05
+    x, y = torch.randn(40, 6), torch.randn(40, 2)
+    x_test, y_test = torch.randn(10, 6), torch.randn(10, 2)
+    w, b = torch.randn(6, 2), torch.randn(2)
+    journal = SW()
+    for it in range(25):
+        c1, c2 = Context(), Context()
+        loss = MSE.forward(c2, Linear.forward(c1, x, w, b), y)
+        journal.add_scalar("train", 1.0 / (it + 1), it)  # made-up numbers: never used for the verdict
+        MSE.forward(Context(), Linear.forward(Context(), x_test, w, b), y_test)
+        g, _ = MSE.backward(c2, 1)
+        _, gw, gb = Linear.backward(c1, g)
+        w -= pas * gw
+        b -= pas * gb
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def test_the_recorder_follows_the_loop_whatever_the_names(tmp_path):
+    import os
+    import shutil
+    import sys
+
+    from conftest import REFERENCE
+
+    shutil.copy(REFERENCE / "tp1.py", tmp_path / "tp1.py")
+    (tmp_path / "script.py").write_text(SCRIPT)
+    folder = os.path.realpath(tmp_path)
+    stand_ins = _runtime("stubs").install(folder)
+    sys.path.insert(0, folder)
+    try:
+        value = _runtime("script_run").run(os.path.join(folder, "script.py"), folder, stand_ins,
+                                           lambda exc, sub: {"type": type(exc).__name__, "message": str(exc)})
+    finally:
+        sys.path.remove(folder)
+        sys.modules.pop("tp1", None)
+        sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "StudentFileFinder"]
+    assert value["error"] is None and value["calls"] == 50
+    rec = read(_as_decoded(value))
+    assert rec.calls == 25 and rec.x.shape == (40, 6) and rec.y.shape == (40, 2)
+    assert rec.numbers["pas"] == 0.05 and [v for _, v, _, _ in rec.logged][:2] == [1.0, 0.5]
+    outcome = judge(rec)
+    assert outcome.passed and outcome.details["epsilon"] == {"name": "pas", "value": 0.05}
+
+
+def _as_decoded(value):
+    """What the parent gets: tensors rebuilt from numbers (the child's encoding, the proxy's strict decoding)."""
+    from grader.sandbox.student import decode
+
+    return decode(_runtime("child")._encode(value))

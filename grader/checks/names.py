@@ -3,8 +3,10 @@
 - A name missing from its expected file (``descente_batch`` in ``tp1.py``, ``MSE`` in a notebook) is
   used from the first other file of the hand-in that defines it as a class or function, lab files first,
   then notebooks in sorted order; ``load`` says where it was found.
-- ``tp1_descente.py`` is in *script form* when it defines no ``descente`` (the lab's own handout: a
-  module-level loop, or one under ``if __name__ == "__main__":``); ``descent.manual`` then runs it.
+- ``tp1_descente.py`` is in *script form* when it defines no ``descente`` nor a function whose name looks
+  like a misspelling of it (``descente_gradient``: the function form, misnamed, which ``load`` reports) (the
+  lab's own handout: a module-level loop, or one under ``if __name__ == "__main__":``); ``descent.manual``
+  then runs it.
   Without ``tp1_descente.py``, the first notebook stands for it.
 - A check whose file was not handed in is skipped saying so.
 """
@@ -15,7 +17,7 @@ import dataclasses
 import re
 from pathlib import Path
 
-from grader.checks.load import REQUIRED
+from grader.checks.load import REQUIRED, found_instead
 from grader.i18n import Join, Msg
 from grader.sandbox.session import LoadInfo
 
@@ -43,7 +45,8 @@ def resolve_names(load: LoadInfo, folder: Path, converted=()) -> LoadInfo:
     if not (descente and descente.present) and notebooks and "tp1_descente.descente" not in aliases:
         aliases["tp1_descente.py"] = notebooks[0]
     script_file = script_of(load, aliases)
-    script_form = bool(script_file) and "tp1_descente.descente" not in aliases and not (
+    misnamed = descente is not None and descente.ok and bool(found_instead("descente", dict(descente.names)))
+    script_form = bool(script_file) and "tp1_descente.descente" not in aliases and not misnamed and not (
         descente is not None and descente.ok and "descente" in descente.names) and not _defines_descente(
         folder / script_file)
     return dataclasses.replace(load, aliases=aliases, script_form=script_form,

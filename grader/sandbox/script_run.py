@@ -29,7 +29,7 @@ MAX_STEPS = 2000  # parameter states kept (then only the last one is replaced)
 MAX_ELEMENTS = 200_000  # a tensor larger than this is not recorded
 MAX_NUMBERS = 200
 MAX_LOGGED = 5000
-MAX_SEGMENTS = 20
+MAX_NUMBERS_KEPT = 1_000_000  # numbers of all states kept (a reply is at most 64 MB of JSON)
 W_NAMES = ("w", "W", "weight", "weights", "poids", "theta", "w1", "W1")
 B_NAMES = ("b", "B", "bias", "biais", "b1")
 X_NAMES = ("x", "X", "x_train", "X_train", "inputs", "data")
@@ -71,6 +71,7 @@ class Recorder:
         self.logged: list[list] = []
         self.scope: dict = {}
         self.sampled = False  # parameters sampled from a frame at add_scalar (no Linear.forward seen)
+        self.kept = 0  # numbers of the states kept
 
     def _mine(self, filename: str) -> bool:
         return filename.startswith(self.submission + os.sep)
@@ -102,15 +103,20 @@ class Recorder:
         self._state(w, b)
 
     def _segment_for(self, x) -> None:
+        """Make the segment of ``x`` the current one: one of the last few (a loop that alternates a train and a
+        test ``x`` keeps two segments), else a new one; one-call segments are dropped past a few."""
         import torch
 
-        if self.segments:
-            current = self.segments[-1]["x"]
+        for i in range(len(self.segments) - 1, max(-1, len(self.segments) - 5), -1):
+            current = self.segments[i]["x"]
             if current is not None and isinstance(x, torch.Tensor) and x.shape == current.shape and torch.equal(
                     torch.Tensor.detach(x).to(current.dtype), current):
+                self.segments.append(self.segments.pop(i))
                 return
-            if self.segments[-1]["calls"] <= 1:
-                self.segments.pop()
+        if len(self.segments) >= 8:
+            for seg in [seg for seg in self.segments if seg["calls"] <= 1]:
+                self.segments.remove(seg)
+                self.kept -= sum(w.numel() + b.numel() for w, b in seg["states"])
                 self.dropped += 1
         self.segments.append({"x": _plain(x), "y": None, "states": [], "calls": 0, "first_call": self.calls})
 
@@ -120,9 +126,11 @@ class Recorder:
         w, b = _plain(w), _plain(b)
         if w is None or b is None:
             return
-        if len(segment["states"]) < MAX_STEPS:
+        size = w.numel() + b.numel()
+        if len(segment["states"]) < MAX_STEPS and self.kept + size <= MAX_NUMBERS_KEPT:
             segment["states"].append((w, b))
-        else:
+            self.kept += size
+        elif segment["states"]:
             segment["states"][-1] = (w, b)
 
     def _scope_of(self, frame) -> None:
@@ -201,8 +209,12 @@ def run(path: str, submission: str, stand_ins, describe_error) -> dict:
             writer._scalar = saved_scalar
     final = _by_name(module.__dict__)
     scope = {**_numbers(module.__dict__), **recorder.scope}
+    kept = recorder.segments
+    if kept:  # the loop (the most calls) and the last segment (where a crash happened): a bounded reply
+        loop = max(kept, key=lambda seg: seg["calls"])
+        kept = [seg for seg in kept if seg is loop or seg is kept[-1]]
     segments = [{"x": seg["x"], "y": seg["y"], "states": [list(st) for st in seg["states"]], "calls": seg["calls"],
-                 "first_call": seg["first_call"]} for seg in recorder.segments[-MAX_SEGMENTS:]]
+                 "first_call": seg["first_call"]} for seg in kept]
     return {"segments": segments, "calls": recorder.calls, "dropped": recorder.dropped,
             "logged": recorder.logged, "numbers": scope, "sampled": recorder.sampled,
             "final": {k: _plain(v) for k, v in final.items()}, "error": error}
