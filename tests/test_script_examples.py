@@ -38,7 +38,7 @@ EXPLAINED = {
     "nina": ("descent.manual", "go up the gradient"),
     "oscar": ("descent.manual", "element mean"),
     "paul": ("descent.manual", "ε = 0.02 (`lr`)"),
-    "quentin": ("descent.manual", "tp1_descente.py:21 in <module>, iteration #4"),
+    "quentin": ("descent.manual", "tp1_descente.py:21 in <module>: epsilon = epsilons[n_iter] — iteration #4"),
     "rose": ("descent.manual", "script TME1.ipynb: 100 iterations"),
     "sam": ("descent.manual", "tp1_descente.py was not handed in"),
     "tom": ("descent.manual", "the b part is 0.02×"),
@@ -90,6 +90,10 @@ def test_the_script_form_is_said_and_the_report_carries_the_evidence():
     assert details["epsilon"] == {"name": "epsilon", "value": 0.05} and details["convention"] == "lab"
     assert details["final_loss"] < details["initial_loss"] and details["optimum_mse"] <= details["final_loss"]
     assert len(details["losses"]) == 100 and len(details["logged_losses"]) == 100
+    from grader.reporters.html_report import render
+
+    page = render(report)
+    assert "your script (tp1_descente.py)" in page and "least-squares optimum 2.30" in page  # the loss curve
     load = report.check("load")
     assert load.details["modules"]["tp1_descente"]["form"] == "script"
     assert load.details["not_handed_in"] == ["tp1_autograd.py"]

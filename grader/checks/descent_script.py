@@ -58,10 +58,12 @@ def judge_script(ctx: CheckContext, file: str) -> Outcome:
 def _crash(record: Record, file: str) -> StudentError:
     """The script raised: an ``error``, saying at which iteration of the loop (Linear.forward calls)."""
     error = record.error or {}
-    where = str(error.get("where") or file)[:200]
-    if record.last_calls:
-        where = f"{where}, iteration #{record.last_calls}"
     lines = error.get("traceback") if isinstance(error.get("traceback"), list) else []
+    where = str(error.get("where") or file)[:200]
+    if lines and str(lines[-1]).startswith(where):  # with the student's line of code
+        where = str(lines[-1])[:300]
+    if record.last_calls:
+        where = f"{where} — iteration #{record.last_calls}"
     return StudentError(str(error.get("type") or "Error")[:100], str(error.get("message") or "")[:2000], where,
                         [str(x)[:300] for x in lines[:5]])
 

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from grader.model import CheckResult, Status, SubmissionReport, Visibility
 from grader.reporters import svg_chart
+from grader.reporters.descent_chart import descent_chart
 from grader.reporters.common import count_line, points
 from grader.text import visible
 
@@ -139,7 +140,8 @@ def _card(check: CheckResult, reference) -> str:
             f"<h2 class=\"id\">{escape(check.id)}</h2><span class=\"name\">{escape(check.name)}</span>{hidden}"
             f"<span class=\"pts\">{points(check.score)}/{points(check.max_score)} · {check.duration_s:.1f} s</span>"
             f"</div><p class=\"msg\">{escape(check.message)}</p>"
-            + (f"<ul class=\"hints\">{hints}</ul>" if hints else "") + charts(check, reference) + "</section>")
+            + (f"<ul class=\"hints\">{hints}</ul>" if hints else "") + (charts(check, reference)
+                                                                        or descent_chart(check)) + "</section>")
 
 
 def render(report: SubmissionReport, references: Mapping[str, Any] | None = None) -> str:
