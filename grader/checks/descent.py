@@ -86,10 +86,10 @@ def _failed(message: Msg, details: dict[str, Any], diagnosis_id: str, **params: 
     return Outcome(False, message, details, diagnosis(details, diagnosis_id, **params))
 
 
-@check("descent.manual", needs=("tp1_descente.py",), timeout="training")
+@check("descent.manual", needs=("tp1_descente.descente",), timeout="training")
 def descent_manual(ctx: CheckContext) -> Outcome:
     """The template's ``descente()`` function, or the lab's script (:mod:`grader.checks.descent_script`)."""
-    if not ctx.load.has("tp1_descente.descente"):
+    if ctx.load.script_form:
         from grader.checks.descent_script import judge_script
         from grader.checks.names import script_of
 
