@@ -30,7 +30,7 @@ def resolve_names(load: LoadInfo, folder: Path, converted=()) -> LoadInfo:
     ``converted``: the :class:`grader.handin.notebook.Notebook` records of its notebooks)."""
     notebooks = tuple(nb.module for nb in converted)
     aliases: dict[str, str] = {}
-    others = [m for m in load.modules if m not in REQUIRED] + [m for m in REQUIRED]
+    others = [*REQUIRED, *(m for m in load.modules if m not in REQUIRED)]  # lab files first, then notebooks
     for module, required in REQUIRED.items():
         entry = load.modules.get(module)
         for name in required:
