@@ -294,3 +294,13 @@ def _as_decoded(value):
     from grader.sandbox.student import decode
 
     return decode(_runtime("child")._encode(value))
+
+
+def test_a_notebook_with_emoji_lone_surrogates_and_deep_json_does_not_break_the_grader(tmp_path):
+    (tmp_path / "a.ipynb").write_text(json.dumps(nb(("code", "s = 'ok 😀'\nt = '\ud800'"))), encoding="utf-8")
+    (tmp_path / "deep.ipynb").write_text("[" * 100_000 + "]" * 100_000)
+    notebooks, notes = notebook.convert_all(tmp_path, set())
+    assert [n.file for n in notebooks] == ["a.ipynb"] and notes[0].key == "script.nb_unreadable"
+    scope = {"__name__": "nb_a", "__file__": str(tmp_path / "nb_a.py")}
+    exec(compile((tmp_path / "nb_a.py").read_text(encoding="utf-8"), "nb_a.py", "exec"), scope)
+    assert scope["s"] == "ok 😀"

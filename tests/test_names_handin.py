@@ -73,3 +73,17 @@ def test_training_functions_handed_in_inside_tp1_are_graded_with_a_note(tmp_path
            "found in tp1.py" in load.message
     assert load.details["modules"]["tp1_autograd"]["found_in"]["descente_batch"] == "tp1"
     assert report.check("descent.manual").message == "skipped: tp1_descente.py was not handed in"
+
+
+def test_notebook_only_hand_ins_one_or_a_class(tmp_path):
+    from conftest import SUBMISSIONS
+    from grader.handin import is_single, locate
+
+    for student in ("alice", "bob"):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        shutil.copy(SUBMISSIONS / "rose" / "TME1.ipynb", tmp_path / "class" / student / "TME1.ipynb")
+    assert not is_single(tmp_path / "class")  # notebooks side by side: a class
+    assert is_single(tmp_path / "class" / "alice")
+    (tmp_path / "one" / "src").mkdir(parents=True)
+    shutil.copy(SUBMISSIONS / "rose" / "TME1.ipynb", tmp_path / "one" / "src" / "TME1.ipynb")
+    assert is_single(tmp_path / "one") and locate(tmp_path / "one").root == tmp_path / "one" / "src"

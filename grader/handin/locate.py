@@ -109,8 +109,9 @@ def locate(folder: Path) -> Located:
     return Located(best.parent, best, tuple(p for p in found if p != best))
 
 
-def _shallowest_notebook(folder: Path, limit: int = MAX_ENTRIES) -> Path | None:
-    """The shallowest ``.ipynb`` file (first in sorted order), when the hand-in has no tp1.py at all."""
+def _shallowest_notebook(folder: Path, limit: int = MAX_ENTRIES, skip: Path | None = None) -> Path | None:
+    """The shallowest ``.ipynb`` file (first in sorted order), when the hand-in has no tp1.py at all; ``skip``
+    (a folder) is not entered."""
     queue, seen = deque([Path(folder)]), 0
     while queue:
         current = queue.popleft()
@@ -126,7 +127,8 @@ def _shallowest_notebook(folder: Path, limit: int = MAX_ENTRIES) -> Path | None:
             return Path(notebooks[0].path)
         if seen > limit:
             return None
-        queue.extend(Path(e.path) for e in entries if not skipped(e.name) and e.is_dir(follow_symlinks=False))
+        queue.extend(Path(e.path) for e in entries if not skipped(e.name) and e.is_dir(follow_symlinks=False)
+                     and (skip is None or Path(e.path) != skip))
     return None
 
 
@@ -166,13 +168,15 @@ def is_single(path: Path) -> bool:
         names = os.listdir(path)
     except OSError:
         return False
-    if any(name in LAB_FILES or name.lower() in ("tp1.py",) or name.lower().endswith(".ipynb") for name in names):
+    if any(name in LAB_FILES or name.lower() == "tp1.py" or name.lower().endswith(".ipynb") for name in names):
         return True
     if any(MOODLE.fullmatch(unicodedata.normalize("NFC", name)) for name in names):
         return False
     try:
-        root = locate(path).root
-        return next(tp1_files(path, skip=root), None) is None
+        located = locate(path)
+        if located.tp1.suffix.lower() == ".ipynb":  # no tp1.py anywhere: students' notebooks side by side?
+            return _shallowest_notebook(path, skip=located.root) is None
+        return next(tp1_files(path, skip=located.root), None) is None
     except (NotASubmission, _TooLarge):
         return False
 
