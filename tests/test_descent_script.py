@@ -262,31 +262,49 @@ if __name__ == "__main__":
 '''
 
 
-def test_the_recorder_follows_the_loop_whatever_the_names(tmp_path):
+def _record(folder, file):
+    """``script_run.run`` on ``folder/file`` in this process, with the submission's imports, as the child does."""
     import os
     import shutil
     import sys
 
     from conftest import REFERENCE
 
-    shutil.copy(REFERENCE / "tp1.py", tmp_path / "tp1.py")
-    (tmp_path / "script.py").write_text(SCRIPT)
-    folder = os.path.realpath(tmp_path)
+    shutil.copy(REFERENCE / "tp1.py", folder / "tp1.py")
+    folder = os.path.realpath(folder)
     stand_ins = _runtime("stubs").install(folder)
     sys.path.insert(0, folder)
     try:
-        value = _runtime("script_run").run(os.path.join(folder, "script.py"), folder, stand_ins,
-                                           lambda exc, sub: {"type": type(exc).__name__, "message": str(exc)})
+        return _runtime("script_run").run(os.path.join(folder, file), folder, stand_ins,
+                                          lambda exc, sub: {"type": type(exc).__name__, "message": str(exc)})
     finally:
         sys.path.remove(folder)
         sys.modules.pop("tp1", None)
         sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "StudentFileFinder"]
+
+
+def test_the_recorder_follows_the_loop_whatever_the_names(tmp_path):
+    (tmp_path / "script.py").write_text(SCRIPT)
+    value = _record(tmp_path, "script.py")
     assert value["error"] is None and value["calls"] == 50
     rec = read(_as_decoded(value))
     assert rec.calls == 25 and rec.x.shape == (40, 6) and rec.y.shape == (40, 2)
     assert rec.numbers["pas"] == 0.05 and [v for _, v, _, _ in rec.logged][:2] == [1.0, 0.5]
     outcome = judge(rec)
     assert outcome.passed and outcome.details["epsilon"] == {"name": "pas", "value": 0.05}
+
+
+def test_a_notebook_cell_failing_after_the_loop_does_not_hide_it(tmp_path):
+    loop = SCRIPT.split("def main():")[1].split("if __name__")[0].replace("\n    ", "\n")
+    (tmp_path / "TME1.ipynb").write_text(json.dumps(nb(
+        ("code", "import torch\nfrom torch.utils.tensorboard import SummaryWriter as SW\nfrom tp1 import *"),
+        ("code", loop), ("code", "raise OSError('no network here')"))))
+    notebook.convert_all(tmp_path, set())
+    value = _record(tmp_path, "nb_TME1.py")
+    rec = read(_as_decoded(value))
+    assert rec.error["type"] == "OSError" and (rec.loop_cell, rec.error_cell) == (2, 3)
+    assert ds._after_the_loop(rec) and judge(rec).passed
+    assert not ds._after_the_loop(replace(rec, error_cell=2))  # a crash inside the loop's cell is the crash
 
 
 def _as_decoded(value):

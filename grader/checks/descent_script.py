@@ -48,11 +48,25 @@ def judge_script(ctx: CheckContext, file: str) -> Outcome:
     details: dict[str, Any] = {"form": "script", "file": shown, "iterations": record.calls,
                                "logged": len(record.logged), "observed_by": "writer" if record.sampled
                                else "Linear.forward"}
-    if record.error is not None:
+    later = _after_the_loop(record)
+    if record.error is not None and not later:
         raise _crash(record, shown)
     if not record.states:
         return _nothing_observed(record, details, shown)
-    return _judge_trajectory(ctx, record, details)
+    outcome = _judge_trajectory(ctx, record, details)
+    if later:  # a notebook cell after the loop's raised: the loop is judged, the error said
+        error = record.error or {}
+        details["later_error"] = {"cell": record.error_cell, "type": str(error.get("type"))[:100],
+                                  "message": str(error.get("message"))[:300]}
+        outcome.message = Msg("script.later_error", outcome=outcome.message, cell=record.error_cell,
+                              type=details["later_error"]["type"], loop_cell=record.loop_cell)
+    return outcome
+
+
+def _after_the_loop(record: Record) -> bool:
+    """A notebook whose loop ran in a cell before the one that raised (a data cell failing offline...)."""
+    return (record.error is not None and record.error_cell is not None and record.loop_cell is not None
+            and record.loop_cell < record.error_cell and len(record.states) > 1)
 
 
 def _crash(record: Record, file: str) -> StudentError:

@@ -37,6 +37,8 @@ class Record:
     sampled: bool  # parameters sampled by name at add_scalar (no Linear.forward call seen)
     final: dict[str, np.ndarray] = field(default_factory=dict)
     error: dict[str, Any] | None = None
+    loop_cell: int | None = None  # a notebook: the cell of the loop's last call
+    error_cell: int | None = None  # a notebook: the cell that raised
 
 
 def _array(value: Any, what: str) -> np.ndarray | None:
@@ -54,8 +56,8 @@ def read(value: Any) -> Record:
     if not isinstance(segments, list) or not all(isinstance(seg, dict) for seg in segments):
         raise BadRecord("segments is not a list of objects")
     parsed = [_segment(seg) for seg in segments]
-    loop = max(parsed, key=lambda seg: seg[3], default=([], None, None, 0))  # the most calls: the loop
-    states, x, y, calls = loop
+    loop = max(parsed, key=lambda seg: seg[3], default=([], None, None, 0, None))  # the most calls: the loop
+    states, x, y, calls, loop_cell = loop
     dropped = value.get("dropped") if type(value.get("dropped")) is int else 0
     logged = []
     raw_logged = value.get("logged", [])
@@ -87,10 +89,16 @@ def read(value: Any) -> Record:
         final={k: a for k, a in ((k, _array(v, k)) for k, v in final.items() if k in ("w", "b", "x", "y"))
                if a is not None},
         error=error if isinstance(error, dict) else None,
+        loop_cell=loop_cell, error_cell=_cell(value.get("error_cell")),
     )
 
 
-def _segment(seg: dict) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray | None, np.ndarray | None, int]:
+def _cell(value: Any) -> int | None:
+    return value if type(value) is int and value > 0 else None
+
+
+def _segment(seg: dict) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray | None, np.ndarray | None, int,
+                                 int | None]:
     states = seg.get("states")
     if not isinstance(states, list):
         raise BadRecord("a segment's states is not a list")
@@ -103,7 +111,8 @@ def _segment(seg: dict) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray
             raise BadRecord("a state without w or b")
         out.append((w, b))
     calls = seg.get("calls")
-    return out, _array(seg.get("x"), "x"), _array(seg.get("y"), "y"), calls if type(calls) is int else len(out)
+    return (out, _array(seg.get("x"), "x"), _array(seg.get("y"), "y"), calls if type(calls) is int else len(out),
+            _cell(seg.get("cell")))
 
 
 def epsilon_of(numbers: dict[str, float], k: float, p: int, accepted: tuple[float, ...]) -> tuple[str, float] | None:

@@ -18,7 +18,8 @@ the lab's files (bounded by the same time limit), and the grader looks names up 
   and the cell. On import, a cell that raises is recorded and the next cells still run (a notebook's
   data-loading cell failing offline must not hide the functions defined below it); run as a script
   (``descent.manual``), the first error stops the run, as Jupyter's "Run all" does.
-- ``display(...)`` is defined (it does nothing) unless the notebook imports its own.
+- ``display(...)`` is defined (it does nothing) unless the notebook imports its own; cells run with
+  ``__name__ == "__main__"``, as in Jupyter.
 """
 
 from __future__ import annotations
@@ -125,16 +126,23 @@ RUNNER = '''
 def _grader_run_cells():
     import os as _os
     folder = _os.path.dirname(_os.path.abspath(__file__))
+    script = __name__ == "__main__"
+    scope = globals()
     errors = []
     for number, source in enumerate(_GRADER_CELLS, start=1):
         name = _os.path.join(folder, f"{_GRADER_NOTEBOOK}:cell {number}")
+        if "_grader_cell" in scope:  # run as a script by descent.manual: its recorder follows the cells
+            scope["_grader_cell"](number)
+        own, scope["__name__"] = scope["__name__"], "__main__"  # as in Jupyter
         try:
             code = compile(source, name, "exec")
-            exec(code, globals())
+            exec(code, scope)
         except Exception as exc:
-            if __name__ == "__main__":
+            if script:
                 raise
             errors.append(f"cell {number}: {type(exc).__name__}: {str(exc)[:200]}")
+        finally:
+            scope["__name__"] = own
     return errors
 
 

@@ -5,6 +5,7 @@ EN = {
     "script.passed": "script {file}: {iterations} iterations, {epsilon}; loss {first:.4g} → {last:.4g} "
                      "(least-squares optimum of its data {optimum:.4g}); every step is gradient descent on {mse}",
     "script.epsilon": "ε = {value:g} (`{name}`)",
+    "script.later_error": "{outcome} (cell {loop_cell}; cell {cell}, run after it, raised {type}: not graded here)",
     "script.epsilon_unknown": "ε not found among the script's numbers (step ε·c = {k:.4g})",
     "script.convention.lab": "the lab's MSE",
     "script.convention.mean": "the element mean 1/(q·p) (accepted)",
@@ -67,6 +68,8 @@ FR = {
                      "(optimum des moindres carrés de ses données {optimum:.4g}) ; chaque pas est une descente de "
                      "gradient sur {mse}",
     "script.epsilon": "ε = {value:g} (`{name}`)",
+    "script.later_error": "{outcome} (cellule {loop_cell} ; la cellule {cell}, exécutée après, a levé {type} : "
+                          "non évalué ici)",
     "script.epsilon_unknown": "ε introuvable parmi les nombres du script (pas ε·c = {k:.4g})",
     "script.convention.lab": "la MSE du TP",
     "script.convention.mean": "la moyenne des éléments 1/(q·p) (acceptée)",
