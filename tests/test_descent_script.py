@@ -322,3 +322,11 @@ def test_a_notebook_with_emoji_lone_surrogates_and_deep_json_does_not_break_the_
     scope = {"__name__": "nb_a", "__file__": str(tmp_path / "nb_a.py")}
     exec(compile((tmp_path / "nb_a.py").read_text(encoding="utf-8"), "nb_a.py", "exec"), scope)
     assert scope["s"] == "ok 😀"
+
+
+def test_the_target_is_found_when_the_mse_arguments_are_swapped(tmp_path):
+    (tmp_path / "script.py").write_text(SCRIPT.replace(
+        "loss = MSE.forward(c2, Linear.forward(c1, x, w, b), y)", "loss = MSE.forward(c2, y, Linear.forward(c1, x, w, b))"
+    ).replace("g, _ = MSE.backward(c2, 1)", "_, g = MSE.backward(c2, 1)"))
+    rec = read(_as_decoded(_record(tmp_path, "script.py")))
+    assert rec.y.shape == (40, 2) and judge(rec).passed

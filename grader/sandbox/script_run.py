@@ -93,6 +93,7 @@ class Recorder:
                 self.linear(args[1], args[2], args[3], frame)
             elif "mse" in qual and len(args) >= 3 and self.segments and self.segments[-1]["y"] is None:
                 self.segments[-1]["y"] = _plain(args[2])
+                self.segments[-1]["yhat"] = _plain(args[1])  # the grader checks which one is the target
         except Exception:  # recording must never change what the student's code does
             pass
 
@@ -122,7 +123,8 @@ class Recorder:
                 self.segments.remove(seg)
                 self.kept -= sum(w.numel() + b.numel() for w, b in seg["states"])
                 self.dropped += 1
-        self.segments.append({"x": _plain(x), "y": None, "states": [], "calls": 0, "first_call": self.calls,
+        self.segments.append({"x": _plain(x), "y": None, "yhat": None, "states": [], "calls": 0,
+                              "first_call": self.calls,
                               "cell": self.cell})
 
     def _state(self, w, b) -> None:
@@ -220,7 +222,7 @@ def run(path: str, submission: str, stand_ins, describe_error) -> dict:
     if kept:  # the loop (the most calls) and the last segment (where a crash happened): a bounded reply
         loop = max(kept, key=lambda seg: seg["calls"])
         kept = [seg for seg in kept if seg is loop or seg is kept[-1]]
-    segments = [{"x": seg["x"], "y": seg["y"], "states": [list(st) for st in seg["states"]], "calls": seg["calls"],
+    segments = [{"x": seg["x"], "y": seg["y"], "yhat": seg["yhat"], "states": [list(st) for st in seg["states"]], "calls": seg["calls"],
                  "first_call": seg["first_call"], "cell": seg["cell"]} for seg in kept]
     return {"segments": segments, "calls": recorder.calls, "dropped": recorder.dropped,
             "logged": recorder.logged, "numbers": scope, "sampled": recorder.sampled,
