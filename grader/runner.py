@@ -21,7 +21,7 @@ from typing import Any, Callable
 from grader import __version__, failures, hangs
 from grader.config import DEFAULT_POINTS, GradingConfig
 from grader.handin import NotASubmission, locate
-from grader.i18n import Join, Msg, render
+from grader.i18n import Msg, render
 from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport, Visibility, Withheld
 from grader.sandbox.errors import NotRunAgain, StudentCrash, StudentError, StudentFailure, StudentTimeout
 from grader.sandbox.isolation import Sandbox, sandbox_for
@@ -64,6 +64,8 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
             data, data_problem, data_source = prepare_training_data(config, session.workdir)
         t_load = time.perf_counter()
         load_info = session.finish_load()
+        from grader.checks.names import resolve_names  # names found in other files, script form, notebooks
+        load_info = session.load_info = resolve_names(load_info, session.copy_dir, session.notebooks)
         printed = import_output(session, config.lang)  # now: what the checks' calls print comes later
         timings = {"setup_and_data": round(t_load - t0, 3), "data": round(t_load - t_data, 3),
                    "waiting_for_student_import": round(time.perf_counter() - t_load, 3)}
@@ -77,7 +79,8 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
             results.append(result)
             if on_result:
                 on_result(result)
-        notes = (located.note(Path(submission)), *session.copied.notes, *handin_warnings(config, root, submission))
+        notes = (located.note(Path(submission)), *session.copied.notes, *session.notebook_notes,
+                 *handin_warnings(config, root, submission))
         warnings = tuple(render(failures.warning(w), config.lang) for w in load_info.warnings) + \
             tuple(render(note, config.lang) for note in notes if note is not None) + \
             printed + \
@@ -189,9 +192,9 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
 
     missing = [n for n in spec.needs if not load_info.has(n)]
     if missing:
-        names = Join([Msg("skipped.name_in", name=n.split(".")[1], file=n.split(".")[0] + ".py") for n in missing],
-                     sep="sep.comma")
-        return result(Status.SKIPPED, Msg("skipped.needs", names=names), {"prerequisites": missing})
+        from grader.checks.names import skip_message
+
+        return result(Status.SKIPPED, skip_message(missing, load_info), {"prerequisites": missing})
     if spec.needs_data and data is None:
         return result(Status.SKIPPED, Msg("skipped.data", problem=data_problem), {"prerequisites": ["data"]})
     limit = spec.timeout_s(config)

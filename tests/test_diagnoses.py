@@ -190,6 +190,11 @@ def test_every_hint_of_the_catalogue_is_tested_or_listed_as_generic():
         "load.missing_file", "load.import_timeout", "load.not_a_submission",
         "context.inplace_modified",  # torch's version-counter error: a saved tensor modified before backward
         "timeout.endless_loop",  # any timeout; seeded with a 3 s limit in test_first_minutes_checks.py
+        # the script form of descent.manual: tested on recorded trajectories in tests/test_descent_script.py
+        # and on the example hand-ins in tests/test_script_examples.py
+        "script.no_loop", "script.no_linear_forward", "script.shapes", "script.shape_changed", "script.data_changed",
+        "script.one_iteration", "script.no_update", "script.diverged", "script.uphill", "script.not_gradient",
+        "script.wrong_scale", "script.not_decreasing",
     }
     hints = {key.removeprefix("hint.") for key in catalogue("en") if key.startswith("hint.")}
     tested = {name.removesuffix("_forward") for name in (*CASES, *TRAINING)}

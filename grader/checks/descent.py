@@ -88,13 +88,19 @@ def _failed(message: Msg, details: dict[str, Any], diagnosis_id: str, **params: 
 
 @check("descent.manual", needs=("tp1_descente.descente",), timeout="training")
 def descent_manual(ctx: CheckContext) -> Outcome:
+    """The template's ``descente()`` function, or the lab's script (:mod:`grader.checks.descent_script`)."""
+    if ctx.load.script_form:
+        from grader.checks.descent_script import judge_script
+        from grader.checks.names import script_of
+
+        return judge_script(ctx, script_of(ctx.load) or "tp1_descente.py")
     cfg = ctx.config
     x, y = make_data(ctx)
     result = ctx.student.call("tp1_descente.descente", x, y, cfg.descent_epsilon, cfg.descent_n_iter,
                               seed=ctx.student_seed)
     optimum = least_squares_mse(x, y)
     threshold = optimum * (1 + cfg.descent_rel_margin)
-    details: dict[str, Any] = {"data": {"x": [Q, N], "y": [Q, P]}, "epsilon": cfg.descent_epsilon,
+    details: dict[str, Any] = {"form": "function", "data": {"x": [Q, N], "y": [Q, P]}, "epsilon": cfg.descent_epsilon,
                                "n_iter": cfg.descent_n_iter, "optimum_mse": optimum, "threshold": threshold}
     params = parameters_of(result, N, P)
     if isinstance(params[0], Msg):

@@ -102,9 +102,35 @@ def locate(folder: Path) -> Located:
     except _TooLarge:
         raise NotASubmission(Msg("handin.too_large", folder=str(folder), n=MAX_ENTRIES)) from None
     if not found:
+        notebook = _shallowest_notebook(folder)
+        if notebook is not None:  # a notebook-only hand-in (grader/handin/notebook.py)
+            return Located(notebook.parent, notebook)
         raise NotASubmission(_nothing_found(folder))
     best = min(found, key=lambda p: (p.name != "tp1.py", p.parts))
     return Located(best.parent, best, tuple(p for p in found if p != best))
+
+
+def _shallowest_notebook(folder: Path, limit: int = MAX_ENTRIES, skip: Path | None = None) -> Path | None:
+    """The shallowest ``.ipynb`` file (first in sorted order), when the hand-in has no tp1.py at all; ``skip``
+    (a folder) is not entered."""
+    queue, seen = deque([Path(folder)]), 0
+    while queue:
+        current = queue.popleft()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue
+        seen += len(entries)
+        notebooks = [e for e in entries if not skipped(e.name) and e.name.lower().endswith(".ipynb")
+                     and e.is_file(follow_symlinks=False)]
+        if notebooks:
+            return Path(notebooks[0].path)
+        if seen > limit:
+            return None
+        queue.extend(Path(e.path) for e in entries if not skipped(e.name) and e.is_dir(follow_symlinks=False)
+                     and (skip is None or Path(e.path) != skip))
+    return None
 
 
 def _check_top_entry(folder: Path) -> None:
@@ -143,13 +169,15 @@ def is_single(path: Path) -> bool:
         names = os.listdir(path)
     except OSError:
         return False
-    if any(name in LAB_FILES or name.lower() == "tp1.py" for name in names):
+    if any(name in LAB_FILES or name.lower() == "tp1.py" or name.lower().endswith(".ipynb") for name in names):
         return True
     if any(MOODLE.fullmatch(unicodedata.normalize("NFC", name)) for name in names):
         return False
     try:
-        root = locate(path).root
-        return next(tp1_files(path, skip=root), None) is None
+        located = locate(path)
+        if located.tp1.suffix.lower() == ".ipynb":  # no tp1.py anywhere: students' notebooks side by side?
+            return _shallowest_notebook(path, skip=located.root) is None
+        return next(tp1_files(path, skip=located.root), None) is None
     except (NotASubmission, _TooLarge):
         return False
 

@@ -18,6 +18,7 @@ from grader.model import CheckResult, SubmissionReport, Visibility
 from grader.reporters import svg_chart
 from grader.i18n import Msg, render as tr, status_word
 from grader.reporters.common import count_line, lang_of, points
+from grader.reporters.descent_chart import descent_chart
 from grader.text import visible
 
 
@@ -154,7 +155,8 @@ def _card(check: CheckResult, reference, lang: str = "en") -> str:
             f"<h2 class=\"id\">{escape(check.id)}</h2><span class=\"name\">{escape(check.name)}</span>{hidden}"
             f"<span class=\"pts\">{points(check.score)}/{points(check.max_score)} · {check.duration_s:.1f} s</span>"
             f"</div><p class=\"msg\">{escape(check.message)}</p>"
-            + (f"<ul class=\"hints\">{hints}</ul>" if hints else "") + charts(check, reference, lang) + "</section>")
+            + (f"<ul class=\"hints\">{hints}</ul>" if hints else "") + (charts(check, reference, lang)
+                                                                        or descent_chart(check)) + "</section>")
 
 
 def render(report: SubmissionReport, references: Mapping[str, Any] | None = None) -> str:

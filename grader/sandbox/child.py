@@ -29,6 +29,16 @@ MAX_DEPTH = 8
 MAX_ELEMENTS = 2_000_000
 
 
+def _load_runtime(folder: str, file: str, name: str):
+    """A student-side script (``script_run.py``) from the work folder, by path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, os.path.join(folder, file))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _load_stubs(folder: str):
     """``stubs.py`` (the stand-ins for optional libraries) from ``folder``, the work folder, which holds a
     copy of every student-side script (this script's own folder is not visible to a process forked by
@@ -142,6 +152,7 @@ class Session:
         _warm_up_autograd(torch)
 
         stand_ins = _load_stubs(self.workdir).install(self.submission, force=bool(msg.get("force_stand_ins")))
+        self.stand_ins = stand_ins
         sys.path.insert(0, self.submission)
         results = {}
         for name in msg["modules"]:
@@ -178,6 +189,13 @@ class Session:
         if msg.get("keep"):
             reply["handle"] = self.keep(value)
         return reply
+
+    def op_script(self, msg, emit):
+        """Run a lab file as ``__main__`` and return its recorded trajectory (``script_run.py``)."""
+        runner = _load_runtime(self.workdir, "script_run.py", "grader_student_script_run")
+        path = os.path.join(self.submission, os.path.basename(msg["file"]))
+        _seed(msg.get("seed"))
+        return {"value": _encode(runner.run(path, self.submission, self.stand_ins, _error))}
 
     def op_put(self, msg, emit):
         return {"handle": self.keep(self.decode(msg["value"]))}

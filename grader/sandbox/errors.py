@@ -19,7 +19,8 @@ class Doing:
 
     ``kind``: ``calling`` / ``creating`` (``name`` the student's callable, e.g. ``MSE.forward``; ``path`` the
     full one, ``tp1.MSE.forward``), ``importing`` (``name`` a file, ``tp1.py``), ``loading`` / ``reloading``
-    (the whole submission), ``sending`` (a tensor), ``backward`` (autograd through the student's Functions).
+    (the whole submission), ``sending`` (a tensor), ``backward`` (autograd through the student's Functions),
+    ``script`` (``name`` a lab file run as ``__main__``).
     """
 
     kind: str
@@ -29,7 +30,8 @@ class Doing:
     def __str__(self) -> str:  # English, for logs and exception texts only; reports use grader.failures
         words = {"calling": "calling {name}", "creating": "creating {name}", "importing": "importing {name}",
                  "loading": "importing the submission", "reloading": "importing the submission again",
-                 "sending": "sending a tensor", "backward": "running backward"}
+                 "sending": "sending a tensor", "backward": "running backward",
+                 "script": "running {name} as a script"}
         return words.get(self.kind, self.kind).format(name=self.name)
 
 

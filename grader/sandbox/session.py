@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from grader.handin import Copied, copy_handin
+from grader.handin.notebook import convert_all
 from grader.sandbox import isolation
 from grader.sandbox.errors import Doing, StudentCrash, StudentFailure, StudentProtocolError
 from grader.sandbox.isolation import Sandbox
@@ -49,12 +50,31 @@ class ModuleLoad:
 class LoadInfo:
     modules: Mapping[str, ModuleLoad]
     warnings: tuple[str, ...] = ()
+    # "tp1.MSE" -> "nb_TME1": a name found in another file of the hand-in; "tp1_descente.py" -> the module
+    # that plays that file's part (grader/checks/names.py)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    script_form: bool = False  # tp1_descente.py (or what stands for it) is the lab's script, no descente()
+    notebooks: tuple[tuple[str, str], ...] = ()  # (module, notebook file) of each notebook graded
 
     def has(self, qualified: str) -> bool:
-        """``has("tp1.MSE")``: the module imported and defines that top-level name."""
+        """``has("tp1.MSE")``: the module imported and defines that top-level name, or another file of the
+        hand-in does (``aliases``); ``has("tp1_descente.py")``: that file was handed in (or stands in);
+        ``tp1_descente.descente`` is there too when tp1_descente.py is the lab's script (``script_form``)."""
+        if qualified.endswith(".py"):
+            entry = self.modules.get(qualified[:-3])
+            return bool(entry and entry.present) or qualified in self.aliases
+        if qualified == "tp1_descente.descente" and self.script_form:
+            return True  # the lab's script stands for the template's function (descent.manual runs it)
         module, _, name = qualified.partition(".")
         entry = self.modules.get(module)
-        return bool(entry and entry.ok and (not name or name in entry.names))
+        return bool(entry and entry.ok and (not name or name in entry.names)) or qualified in self.aliases
+
+    def where(self, path: str) -> str:
+        """The path to call: ``tp1.MSE.forward`` -> ``nb_TME1.MSE.forward`` when MSE was found there."""
+        module, _, rest = path.partition(".")
+        name = rest.partition(".")[0]
+        other = self.aliases.get(f"{module}.{name}")
+        return f"{other}.{rest}" if other else path
 
 
 def _copy_submission(src: Path, dst: Path) -> Copied:
@@ -77,9 +97,12 @@ class StudentSession:
         self.workdir = root / "work"
         self.workdir.mkdir()
         self.copied = _copy_submission(submission, self.copy_dir)
+        self.notebooks, self.notebook_notes = convert_all(self.copy_dir, set(MODULES) | {
+            p.stem for p in self.copy_dir.glob("*.py")})
+        self.modules = MODULES + tuple(nb.module for nb in self.notebooks)  # what the student process imports
         self.child_script = self.workdir / "child.py"  # installed afresh before every process (_start_process)
         isolation.prepare_folders(root, self.copy_dir, self.workdir, self.sandbox.uid)
-        self.present = tuple(m for m in MODULES if (self.copy_dir / f"{m}.py").is_file())
+        self.present = tuple(m for m in self.modules if (self.copy_dir / f"{m}.py").is_file())
         self.process: StudentProcess | None = None
         self.load_info: LoadInfo | None = None
         self.failures: dict[str, StudentFailure] = {}
@@ -150,7 +173,7 @@ class StudentSession:
                     break
                 self._start_and_send_load()
         try:
-            entries, warnings = parse_load_reply(reply)
+            entries, warnings = parse_load_reply(reply, self.modules)
         except StudentProtocolError as exc:  # blamed on the first file: nothing it said can be believed
             self.process.kill()
             self.failures[self.loadable[0] if self.loadable else MODULES[0]] = StudentProtocolError(
@@ -162,7 +185,7 @@ class StudentSession:
     def _modules_from(self, entries: Mapping[str, Mapping[str, Any]]) -> dict[str, ModuleLoad]:
         """One :class:`ModuleLoad` per lab file, from the entries :func:`parse_load_reply` checked."""
         modules = {}
-        for name in MODULES:
+        for name in self.modules:
             entry = entries.get(name)
             if name not in self.present:
                 modules[name] = ModuleLoad(name, present=False, ok=False)
@@ -189,11 +212,15 @@ class StudentSession:
         except StudentFailure as failure:
             raise StudentCrash(f"could not restart the student process: {failure}") from None
 
+    def resolve(self, path: str) -> str:
+        """Where ``module.name...`` is called, names found in another file of the hand-in included."""
+        return self.load_info.where(path) if self.load_info is not None else path
+
     def output_tail(self) -> str:
         return self.process.output_tail() if self.process else ""
 
 
-def parse_load_reply(reply: Any) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
+def parse_load_reply(reply: Any, modules: tuple[str, ...] = MODULES) -> tuple[dict[str, dict[str, Any]], tuple[str, ...]]:
     """The reply to ``load`` (``{"modules": {name: entry}, "warnings": [...]}``) checked field by field:
     ``(entries of the lab files, warnings)``, every string bounded; :class:`StudentProtocolError` when a
     field has the wrong type. Names longer than ``MAX_NAME`` are left out (no required name is), and names past
@@ -204,7 +231,7 @@ def parse_load_reply(reply: Any) -> tuple[dict[str, dict[str, Any]], tuple[str, 
     if not isinstance(raw, dict) or not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
         raise StudentProtocolError("a reply to the load request whose modules or warnings have the wrong type")
     entries = {}
-    for module in MODULES:
+    for module in modules:
         entry = raw.get(module)
         if entry is None:
             continue

@@ -168,21 +168,27 @@ class Student:
 
     def call(self, path: str, *args: Any, seed: int | None = None) -> Any:
         """Call ``module.attr...`` in the student process and return its value."""
-        reply = self._request("call", {"fn": {"path": path}, "args": [encode(a) for a in args],
-                                       "seed": seed}, doing=_calling(path))
+        reply = self._request("call", {"fn": {"path": self._session.resolve(path)}, "args": [encode(a) for a in args],
+                                       "seed": seed}, doing=_calling(self._session.resolve(path)))
         return self._value(reply)
 
     def call_keep(self, path: str, *args: Any, seed: int | None = None) -> tuple[Any, Handle]:
         """Like :meth:`call` but the result also stays in the student process as a handle."""
-        reply = self._request("call", {"fn": {"path": path}, "args": [encode(a) for a in args], "seed": seed,
-                                       "keep": True}, doing=_calling(path))
+        reply = self._request("call", {"fn": {"path": self._session.resolve(path)}, "args": [encode(a) for a in args],
+                                       "seed": seed, "keep": True}, doing=_calling(self._session.resolve(path)))
         return self._value(reply), self._handle(reply, _short(path))
 
     def new(self, path: str, *args: Any) -> Handle:
         """Create an object (e.g. ``tp1.Context``) that stays in the student process."""
-        reply = self._request("call", {"fn": {"path": path}, "args": [encode(a) for a in args],
-                                       "keep": True, "encode": False}, doing=Doing("creating", f"{_short(path)}()", path))
+        resolved = self._session.resolve(path)
+        reply = self._request("call", {"fn": {"path": resolved}, "args": [encode(a) for a in args],
+                                       "keep": True, "encode": False}, doing=Doing("creating", f"{_short(path)}()", resolved))
         return self._handle(reply, _short(path))
+
+    def run_script(self, file: str, seed: int | None = None) -> Any:
+        """Run the lab file ``file`` as ``__main__``; what it recorded (``script_run.py``), decoded strictly."""
+        reply = self._request("script", {"file": file, "seed": seed}, doing=Doing("script", file))
+        return self._value(reply)
 
     def put(self, value: torch.Tensor) -> Handle:
         reply = self._request("put", {"value": encode(value)}, doing=Doing("sending"))
