@@ -210,7 +210,7 @@ def _with_course_checks(console: Console, config: GradingConfig, path: Path, is_
     except CourseChecksError as exc:
         if not is_class:
             write_not_graded_report(path, report_path, str(exc), options)
-            _say(console, f"JSON report: {report_path}")
+            _say(console, f"JSON report: {report_path}", soft_wrap=True)
         _usage_error(console, str(exc))
         raise  # unreachable: _usage_error exits
 
@@ -352,11 +352,11 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
     try:
         json_report.write(report, report_path)
         if not usage_problem:
-            _say(console, tr(Msg("cli.json_report", path=str(report_path)), config.lang))
+            _say(console, tr(Msg("cli.json_report", path=str(report_path)), config.lang), soft_wrap=True)
         from grader.reporters import outputs
 
         for fmt, file in outputs.write_submission(report, extra, report_path, config):
-            _say(console, f"{fmt} report: {file}")
+            _say(console, f"{fmt} report: {file}", soft_wrap=True)
     except OSError as exc:
         _error(console, "error:", f"cannot write a report: {exc}")
         return EXIT_USAGE
