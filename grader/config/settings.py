@@ -110,6 +110,12 @@ class GradingConfig:
     teacher: bool = False
     # Exit code of a single check: 0 when the score reaches the pass mark; None: when every check passed.
     pass_mark: PassMark | None = None
+    # [integrity] (grader/integrity/): a backward that calls autograd fails its checks ("fail") or only
+    # warns ("warn"); class runs compare hand-ins (evidence, never points) above this similarity score,
+    # with the handout's code (None: student_template/ found beside the configuration) removed.
+    autograd_in_backward: str = "fail"
+    similarity_threshold: float = 0.5
+    handout: str | None = None
     # Where the file values came from (informational: recorded in the report, not compared).
     config_file: str | None = field(default=None, compare=False)
     # Configuration files found in the hand-in and not used (grader.config.search); the report says so.

@@ -295,7 +295,7 @@ def prepare_folders(root: Path, copy_dir: Path, workdir: Path, uid: int | None) 
     os.chmod(copy_dir, 0o700)
 
 
-RUNTIME_FILES = ("child.py", "confine.py", "zygote.py", "stubs.py", "stubs_libs.py", "stubs_plot.py")
+RUNTIME_FILES = ("child.py", "confine.py", "zygote.py", "stubs.py", "stubs_libs.py", "stubs_plot.py", "watch.py")
 
 
 def install_runtime(folder: Path) -> Path:

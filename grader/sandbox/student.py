@@ -188,6 +188,11 @@ class Student:
         reply = self._request("put", {"value": encode(value)}, doing="sending a tensor")
         return self._handle(reply, "tensor")
 
+    def integrity(self) -> Any:
+        """What the student process recorded about its own backward (``watch.py``), undecoded: the caller
+        (:mod:`grader.integrity.autograd`) checks it field by field."""
+        return self._request("integrity", {}, doing="reading what autograd was asked")
+
     def grad(self, outputs: Handle, inputs: list[Handle], grad_outputs: torch.Tensor) -> list[Any]:
         """``torch.autograd.grad`` in the student process (the engine path of ``.apply``)."""
         reply = self._request("grad", {"outputs": encode(outputs), "inputs": [encode(h) for h in inputs],
