@@ -167,6 +167,7 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
 
     from grader.classmode.run import grade_class, in_shard, parse_shard
     from grader.classmode.intake import IntakeError, discover
+    from grader.integrity import classrun as integrity
 
     try:
         shard = parse_shard(shard_text) if shard_text else None
@@ -181,7 +182,11 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
         _say(console, tr(Msg("cli.grading", n=len(submissions), path=str(path), workers=workers,
                              shard=Msg("cli.shard", i=shard[0], of=shard[1]) if shard else ""), config.lang))
         graded = _run_with_progress(console, submissions, config, out / STUDENTS_DIR, workers, grade_class)
-    return _class_outputs(console, graded, summary_path, out, config, extra)
+        similarity = integrity.run_for_class(graded, config, out, out / STUDENTS_DIR, path)  # hand-ins still there
+    code = _class_outputs(console, graded, summary_path, out, config, extra)
+    for line in integrity.finish(similarity, out, config.lang):
+        _say(console, line)
+    return code
 
 
 def _run_with_progress(console, submissions, config, out, workers, grade_class):
@@ -302,7 +307,12 @@ def merge(
             _usage_error(console, f"{file}: student {report.submission.name!r} already read from {seen[report.submission.name]}")
         seen[report.submission.name] = file
         rows.append((report.submission.name, report, str(file), None))
-    _write_class_outputs(console, rows, json_path or out / "summary.json", out, _lang(console, lang))
+    lang = _lang(console, lang)
+    _write_class_outputs(console, rows, json_path or out / "summary.json", out, lang)
+    from grader.integrity.classrun import run_for_merge
+
+    for line in run_for_merge([Path(f) for _, _, f, _ in rows], out, lang):
+        _say(console, line)
 
 
 def _reports_to_merge(console: Console, items: List[Path]) -> list:

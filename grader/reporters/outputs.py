@@ -91,8 +91,10 @@ def write_class(summary, rows, outputs: Sequence[Output], out_dir: Path, config)
     ``summary``: the class's :class:`~grader.classmode.summary.ClassSummary` of ``rows``, which are
     ``(student, report or None, JSON report path or None, problem)``.
     """
-    from grader.reporters import html_report, junit, markdown
+    from grader.integrity.classrun import codes_beside
+    from grader.reporters import html_report, junit, markdown, similarity
 
+    lang = getattr(config, "lang", "en")
     fmts = list(dict.fromkeys(o.fmt for o in outputs if o.fmt not in ("json", "gradescope")))
     written, pages = [], {}
     for student, report, report_path, _ in rows:
@@ -111,9 +113,11 @@ def write_class(summary, rows, outputs: Sequence[Output], out_dir: Path, config)
         if fmt == "junit":
             text = junit.class_xml(r for _, r, _, _ in rows if r is not None)
         elif fmt == "markdown":
-            text = markdown.render_class(summary)
+            text = markdown.render_class(summary) + similarity.markdown_section(out_dir, lang)
         else:
             links = {s: os.path.relpath(p.resolve(), path.resolve().parent) for s, p in pages.items()}
-            text = html_report.render_index(summary, links)
+            codes = codes_beside([Path(f) for _, r, f, _ in rows if r is not None and f])
+            text = similarity.insert_html(html_report.render_index(summary, links),
+                                          similarity.html_section(out_dir, codes, lang))
         written.append((fmt, atomic_write(path, text)))
     return written

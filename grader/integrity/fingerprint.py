@@ -1,0 +1,155 @@
+"""Fingerprints of a hand-in's code: normalised tokens, k-grams, winnowing (Schleimer, Wilkerson and Aiken,
+"Winnowing: local algorithms for document fingerprinting", SIGMOD 2003 — the algorithm behind MOSS).
+
+What copying changes cheaply is normalised away before hashing:
+
+- comments, blank lines, indentation and line breaks (Python's own ``tokenize``, so ``#`` inside a
+  string is not a comment);
+- names: every identifier becomes ``V``, except keywords, builtins (``len``, ``range``), the usual
+  module names (``torch``, ``np``) and attribute names after a dot (``torch.mm``,
+  ``ctx.saved_tensors`` stay: an API call is not what a copier renames);
+- string literals become ``S``; a string standing alone as a statement (a docstring) is dropped.
+
+Then every run of ``K`` consecutive tokens (a k-gram) is hashed (BLAKE2b, so the hashes are the same in
+every process: ``grader merge`` compares fingerprints written by different runs) and, in every window
+of ``W`` consecutive k-grams, the smallest hash is kept (the rightmost on ties). Any match of at least
+``K + W - 1`` tokens is then guaranteed to share a fingerprint. The handout's k-grams (the code every
+student received) are removed from the fingerprints before any comparison.
+
+Code that does not tokenize (a syntax error, a notebook cell with ``%magic``) falls back to a regular
+expression tokenizer with the same normalisation, so a broken file is still compared.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hashlib
+import io
+import keyword
+import re
+import tokenize
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+K = 12  # tokens per k-gram (benchmarks/similarity_study.py)
+W = 8  # k-grams per winnowing window
+SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING,
+        tokenize.ENDMARKER}
+STATEMENT_END = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
+# names nobody renames: builtins and the usual module aliases
+KEEP = frozenset(n for n in dir(builtins) if not n.startswith("_")) | {
+    "torch", "nn", "F", "np", "numpy", "plt", "math", "optim"}
+_FALLBACK = re.compile(r"""(?P<comment>\#[^\n]*)|(?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")"""
+                       r"|(?P<name>[A-Za-z_]\w*)|(?P<number>\d[\w.]*)|(?P<op>\S)", re.S)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # normalised
+    line: int  # 1-based line in its file
+
+
+@dataclass(frozen=True)
+class Print:
+    """One fingerprint: a k-gram's hash and where that k-gram is (file, first and last line)."""
+
+    hash: int
+    file: str
+    start: int
+    end: int
+
+
+def tokens(text: str) -> list[Token]:
+    """The normalised tokens of Python source ``text``."""
+    try:
+        return list(_python_tokens(text))
+    except (tokenize.TokenError, IndentationError, SyntaxError, ValueError):
+        return list(_fallback_tokens(text))
+
+
+def _python_tokens(text: str) -> Iterable[Token]:
+    at_statement_start, previous = True, ""
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        kind, value = tok.type, tok.string
+        if kind in SKIP:
+            if kind in STATEMENT_END:
+                at_statement_start = True
+            continue
+        starts = at_statement_start
+        at_statement_start = False
+        if kind == tokenize.STRING or kind == getattr(tokenize, "FSTRING_START", -1):
+            if starts:
+                continue  # a docstring
+            yield Token("S", tok.start[0])
+        elif kind == tokenize.NAME:
+            yield Token(_name(value, previous), tok.start[0])
+        elif kind in (getattr(tokenize, "FSTRING_MIDDLE", -1), getattr(tokenize, "FSTRING_END", -1)):
+            continue
+        else:
+            yield Token(value, tok.start[0])
+        previous = value
+
+
+def _fallback_tokens(text: str) -> Iterable[Token]:
+    previous = ""
+    for match in _FALLBACK.finditer(text):
+        kind, value = match.lastgroup, match.group()
+        line = text.count("\n", 0, match.start()) + 1
+        if kind == "comment":
+            continue
+        if kind == "string":
+            yield Token("S", line)
+        elif kind == "name":
+            yield Token(_name(value, previous), line)
+        else:
+            yield Token(value, line)
+        previous = value
+
+
+def _name(value: str, previous: str) -> str:
+    return value if previous == "." or value in KEEP or keyword.iskeyword(value) else "V"
+
+
+def _hash(gram: Sequence[Token]) -> int:
+    data = "\x1f".join(t.text for t in gram).encode("utf-8")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1  # fits a signed int64
+
+
+def kgram_hashes(toks: Sequence[Token], k: int = K) -> list[int]:
+    return [_hash(toks[i:i + k]) for i in range(len(toks) - k + 1)]
+
+
+def winnow(hashes: Sequence[int], w: int = W) -> list[int]:
+    """Positions of the hashes winnowing keeps: the rightmost minimum of every window of ``w``."""
+    if len(hashes) <= w:
+        return [min(range(len(hashes)), key=lambda i: (hashes[i], -i))] if hashes else []
+    kept, last = [], -1
+    for start in range(len(hashes) - w + 1):
+        window = range(start, start + w)
+        best = min(window, key=lambda i: (hashes[i], -i))
+        if best != last:
+            kept.append(best)
+            last = best
+    return kept
+
+
+def handout_hashes(sources: Iterable[tuple[str, str]], k: int = K) -> set[int]:
+    """Every k-gram hash of the handout's code: boilerplate, removed from the students' fingerprints."""
+    found: set[int] = set()
+    for _, text in sources:
+        found.update(kgram_hashes(tokens(text), k))
+    return found
+
+
+def fingerprint(sources: Iterable[tuple[str, str]], boilerplate: set[int] = frozenset(), k: int = K,
+                w: int = W) -> list[Print]:
+    """The fingerprints of a hand-in given as ``(file name, source text)`` pairs (``.py`` files, notebook
+    code cells...), the ``boilerplate`` hashes left out."""
+    prints = []
+    for name, text in sources:
+        toks = tokens(text)
+        hashes = kgram_hashes(toks, k)
+        for i in winnow(hashes, w):
+            if hashes[i] not in boilerplate:
+                prints.append(Print(hashes[i], name, toks[i].line, toks[i + k - 1].line))
+    return prints
