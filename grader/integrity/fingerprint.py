@@ -39,7 +39,9 @@ STATEMENT_END = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
 # names nobody renames: builtins and the usual module aliases
 KEEP = frozenset(n for n in dir(builtins) if not n.startswith("_")) | {
     "torch", "nn", "F", "np", "numpy", "plt", "math", "optim"}
-_FALLBACK = re.compile(r"""(?P<comment>\#[^\n]*)|(?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*")"""
+_FALLBACK = re.compile(r"(?P<comment>\#[^\n]*)"
+                       r"|(?P<string>'''.*?(?:'''|\Z)|\"\"\".*?(?:\"\"\"|\Z)"  # an unclosed one runs to the end
+                       r"|'(?:\\.|[^'\\\n])*'|\"(?:\\.|[^\"\\\n])*\")"
                        r"|(?P<name>[A-Za-z_]\w*)|(?P<number>\d[\w.]*)|(?P<op>\S)", re.S)
 
 
@@ -91,10 +93,11 @@ def _python_tokens(text: str) -> Iterable[Token]:
 
 
 def _fallback_tokens(text: str) -> Iterable[Token]:
-    previous = ""
+    previous, line, counted = "", 1, 0
     for match in _FALLBACK.finditer(text):
         kind, value = match.lastgroup, match.group()
-        line = text.count("\n", 0, match.start()) + 1
+        line += text.count("\n", counted, match.start())  # each character counted once: linear
+        counted = match.start()
         if kind == "comment":
             continue
         if kind == "string":

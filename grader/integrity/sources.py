@@ -2,7 +2,8 @@
 
 Read as text only (never imported, never run), in the grader's process: every ``.py`` file under the
 folder and the code cells of every ``.ipynb`` notebook (one entry per cell, ``name.ipynb[3]``), links
-not followed, at most ``MAX_FILES`` files of at most ``MAX_BYTES`` each, the folders of tools and
+not followed, at most ``MAX_FILES`` files of at most ``MAX_BYTES`` each and ``MAX_TOTAL`` together (a
+hostile hand-in cannot make the class's comparison slow), the folders of tools and
 environments skipped. A notebook is read with ``json`` (a notebook reader of the grader can replace
 :func:`notebook_cells` when there is one).
 """
@@ -13,8 +14,9 @@ import json
 import os
 from pathlib import Path
 
-MAX_FILES, MAX_BYTES = 60, 300_000
+MAX_FILES, MAX_BYTES, MAX_TOTAL = 60, 200_000, 1_000_000  # a real TP1 hand-in holds < 50 KB of code
 MAX_CELLS = 500
+MAX_NOTEBOOK_BYTES = 20_000_000  # a notebook keeps its plots: only its code cells count towards MAX_TOTAL
 SKIP_DIRS = {"__pycache__", ".git", ".hg", ".svn", ".venv", "venv", "env", ".ipynb_checkpoints", "node_modules",
              "__MACOSX", "site-packages", ".tox", ".mypy_cache", ".pytest_cache"}
 
@@ -25,7 +27,7 @@ def read_sources(folder: Path) -> list[tuple[str, str]]:
     if folder.is_file() and not folder.is_symlink():
         return _read(folder, folder.name)
     found: list[tuple[str, str]] = []
-    files = 0
+    files = total = 0
     for here, dirs, names in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
         for name in sorted(names):
@@ -35,13 +37,17 @@ def read_sources(folder: Path) -> list[tuple[str, str]]:
             files += 1
             if files > MAX_FILES:
                 return found
-            found.extend(_read(path, path.relative_to(folder).as_posix()))
+            for name, text in _read(path, path.relative_to(folder).as_posix()):
+                total += len(text)
+                if total > MAX_TOTAL:
+                    return found
+                found.append((name, text))
     return found
 
 
 def _read(path: Path, name: str) -> list[tuple[str, str]]:
     try:
-        if path.stat().st_size > MAX_BYTES:
+        if path.stat().st_size > (MAX_NOTEBOOK_BYTES if name.endswith(".ipynb") else MAX_BYTES):
             return []
         text = path.read_bytes().decode("utf-8", errors="replace")
     except OSError:
