@@ -10,8 +10,9 @@ What copying changes cheaply is normalised away before hashing:
   ``ctx.saved_tensors`` stay: an API call is not what a copier renames);
 - string literals become ``S``; a string standing alone as a statement (a docstring) is dropped.
 
-Then every run of ``K`` consecutive tokens (a k-gram) is hashed (BLAKE2b, so the hashes are the same in
-every process: ``grader merge`` compares fingerprints written by different runs) and, in every window
+Then every run of ``K`` consecutive tokens (a k-gram) is hashed (a rolling polynomial hash of each
+token's BLAKE2b, so the hashes are the same in every process: ``grader merge`` compares fingerprints
+written by different runs) and, in every window
 of ``W`` consecutive k-grams, the smallest hash is kept (the rightmost on ties). Any match of at least
 ``K + W - 1`` tokens is then guaranteed to share a fingerprint. The handout's k-grams (the code every
 student received) are removed from the fingerprints before any comparison.
@@ -36,6 +37,8 @@ W = 8  # k-grams per winnowing window
 SKIP = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING,
         tokenize.ENDMARKER}
 STATEMENT_END = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
+STRING_STARTS = {tokenize.STRING, getattr(tokenize, "FSTRING_START", -1)}  # f-strings are split from 3.12 on
+STRING_PARTS = {getattr(tokenize, "FSTRING_MIDDLE", -2), getattr(tokenize, "FSTRING_END", -2)}
 # names nobody renames: builtins and the usual module aliases
 KEEP = frozenset(n for n in dir(builtins) if not n.startswith("_")) | {
     "torch", "nn", "F", "np", "numpy", "plt", "math", "optim"}
@@ -79,13 +82,13 @@ def _python_tokens(text: str) -> Iterable[Token]:
             continue
         starts = at_statement_start
         at_statement_start = False
-        if kind == tokenize.STRING or kind == getattr(tokenize, "FSTRING_START", -1):
+        if kind in STRING_STARTS:
             if starts:
                 continue  # a docstring
             yield Token("S", tok.start[0])
         elif kind == tokenize.NAME:
             yield Token(_name(value, previous), tok.start[0])
-        elif kind in (getattr(tokenize, "FSTRING_MIDDLE", -1), getattr(tokenize, "FSTRING_END", -1)):
+        elif kind in STRING_PARTS:
             continue
         else:
             yield Token(value, tok.start[0])
@@ -113,23 +116,47 @@ def _name(value: str, previous: str) -> str:
     return value if previous == "." or value in KEEP or keyword.iskeyword(value) else "V"
 
 
-def _hash(gram: Sequence[Token]) -> int:
-    data = "\x1f".join(t.text for t in gram).encode("utf-8")
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1  # fits a signed int64
+MOD = (1 << 61) - 1  # a Mersenne prime: k-gram hashes are a polynomial of the tokens' own hashes
+BASE = 1_000_003
+_TOKEN_HASHES: dict[str, int] = {}
+
+
+def _token_hash(text: str) -> int:
+    value = _TOKEN_HASHES.get(text)
+    if value is None:
+        value = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big") % MOD
+        if len(_TOKEN_HASHES) < 100_000:
+            _TOKEN_HASHES[text] = value
+    return value
 
 
 def kgram_hashes(toks: Sequence[Token], k: int = K) -> list[int]:
-    return [_hash(toks[i:i + k]) for i in range(len(toks) - k + 1)]
+    """The hash of every run of ``k`` tokens (a rolling hash: the same in every process, as BLAKE2b of each
+    token is)."""
+    values = [_token_hash(t.text) for t in toks]
+    if len(values) < k:
+        return []
+    top = pow(BASE, k - 1, MOD)
+    h = 0
+    for v in values[:k]:
+        h = (h * BASE + v) % MOD
+    hashes = [h]
+    for i in range(k, len(values)):
+        h = ((h - values[i - k] * top) * BASE + values[i]) % MOD
+        hashes.append(h)
+    return hashes
 
 
 def winnow(hashes: Sequence[int], w: int = W) -> list[int]:
     """Positions of the hashes winnowing keeps: the rightmost minimum of every window of ``w``."""
-    if len(hashes) <= w:
-        return [min(range(len(hashes)), key=lambda i: (hashes[i], -i))] if hashes else []
+    if not hashes:
+        return []
+    w = min(w, len(hashes))
     kept, last = [], -1
     for start in range(len(hashes) - w + 1):
-        window = range(start, start + w)
-        best = min(window, key=lambda i: (hashes[i], -i))
+        window = hashes[start:start + w]
+        smallest = min(window)
+        best = start + w - 1 - window[::-1].index(smallest)
         if best != last:
             kept.append(best)
             last = best

@@ -49,8 +49,9 @@ class Watch:
 
         watched = {}
         seen = set()
-        for module in self.modules:
-            for name, obj in list(vars(module).items()):
+        for module in self.modules:  # public names first: MSE, not a private base class it inherits from
+            items = sorted(list(vars(module).items()), key=lambda item: item[0].startswith("_"))
+            for name, obj in items:
                 if isinstance(obj, type) and _is_function(obj, torch) and id(obj) not in seen:
                     seen.add(id(obj))
                     self._add(watched, obj, name)
@@ -65,11 +66,13 @@ class Watch:
 
     def _add(self, watched: dict, cls, name: str) -> None:
         for method in METHODS:
-            fn = cls.__dict__.get(method)
-            fn = getattr(fn, "__func__", fn)
-            code = getattr(fn, "__code__", None)
+            try:
+                fn = getattr(cls, method)  # inherited from a student base class too
+            except Exception:
+                continue
+            code = getattr(getattr(fn, "__func__", fn), "__code__", None)
             if code is not None and self._is_student(code):
-                watched[code] = f"{name}.{method}"
+                watched.setdefault(code, f"{name}.{method}")
 
     def _is_student(self, code) -> bool:
         return code.co_filename.startswith(self.submission)
