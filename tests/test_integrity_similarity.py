@@ -138,3 +138,27 @@ def test_a_class_run_flags_the_copied_pair_and_no_other(tmp_path):
     assert merged.returncode == 0, merged.stdout + merged.stderr
     again = json.loads((tmp_path / "merged" / "similarity.json").read_text())
     assert again["pairs"] == data["pairs"]
+
+
+def test_the_renderers_escape_student_text_and_add_the_gradebook_column(tmp_path):
+    from grader.integrity.similarity import Pair, Region, Similarity
+    from grader.reporters import similarity as report
+
+    evil = "<script>alert(1)</script>"
+    pair = Pair(evil, "=bob", 0.9, True, (Region("tp1.py", (2, 3), "tp1.py", (1, 2)),))
+    result = Similarity(0.75, None, (pair, Pair("ann", "bob", 0.3, False)), 3, 3)
+    report.write_json(result, tmp_path / report.FILE)
+    codes = {evil: {"tp1.py": "a\n<b>b</b>\nc\nd"}, "=bob": {"tp1.py": "x\ny\nz"}}
+    page = report.insert_html("<html><body></body></html>", report.html_section(tmp_path, codes, "fr"))
+    assert "<script>" not in page and "&lt;script&gt;" in page and "Rendus similaires" in page
+    assert page.count("<mark>") == 4 and page.endswith("</body></html>")
+    assert "<script>" not in report.markdown_section(tmp_path) and "1 pair scores" in report.markdown_section(tmp_path)
+    (tmp_path / "gradebook.csv").write_text("\ufeffstudent,score,report\n'=bob,1,r1\nann,2,r2\n", encoding="utf-8")
+    report.add_gradebook_column(tmp_path / "gradebook.csv", result)
+    with open(tmp_path / "gradebook.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["similar_to"] for r in rows] == ["<script>alert(1)</script>", ""]
+    assert list(rows[0]) == ["student", "score", "similar_to", "report"]
+    empty = Similarity(0.75, None)
+    report.write_json(empty, tmp_path / report.FILE)
+    assert "no pair of hand-ins scores above 0.75" in report.markdown_section(tmp_path)

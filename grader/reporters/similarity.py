@@ -47,7 +47,7 @@ def _headline(data: dict, lang: str) -> str:
     if flagged:
         return tr(Msg("similarity.flagged", n=len(flagged), threshold=threshold), lang)
     handout = data.get("handout") or tr(Msg("similarity.no_handout"), lang)
-    return tr(Msg("similarity.none", threshold=threshold, n_pairs=len(data["pairs"]), handout=handout), lang)
+    return tr(Msg("similarity.none", threshold=threshold, handout=handout), lang)
 
 
 def terminal_lines(similarity, lang: str) -> list[str]:
@@ -74,7 +74,8 @@ def markdown_section(out_dir: Path, lang: str = "en") -> str:
 
 
 def _md(text: str) -> str:
-    return visible(str(text), multiline=False).replace("|", "\\|").replace("*", "\\*").replace("`", "'")
+    return (visible(str(text), multiline=False).replace("|", "\\|").replace("*", "\\*").replace("`", "'")
+            .replace("<", "&lt;"))
 
 
 def html_section(out_dir: Path, codes: dict[str, dict[str, str]], lang: str = "en") -> str:

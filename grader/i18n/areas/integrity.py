@@ -9,7 +9,7 @@ EN = {
     "integrity.warning.autograd": "{function} uses autograd to compute its gradients ({via}, at {where}); "
                                   "kept as a warning ([integrity] autograd_in_backward = \"warn\")",
     "similarity.title": "Similar hand-ins",
-    "similarity.none": "no pair of hand-ins scores above {threshold} (compared {n_pairs} pairs; handout {handout})",
+    "similarity.none": "no pair of hand-ins scores above {threshold} (handout removed: {handout})",
     "similarity.flagged": {"one": "{n} pair scores above {threshold} (similarity of the code, the handout removed): "
                                   "evidence for the teacher to read, never a grade",
                            "other": "{n} pairs score above {threshold} (similarity of the code, the handout "
@@ -28,8 +28,7 @@ FR = {
     "integrity.warning.autograd": "{function} utilise autograd pour calculer ses gradients ({via}, à {where}) ; "
                                   "gardé comme avertissement ([integrity] autograd_in_backward = \"warn\")",
     "similarity.title": "Rendus similaires",
-    "similarity.none": "aucune paire de rendus ne dépasse {threshold} ({n_pairs} paires comparées ; sujet "
-                       "{handout})",
+    "similarity.none": "aucune paire de rendus ne dépasse {threshold} (sujet retiré : {handout})",
     "similarity.flagged": {"one": "{n} paire dépasse {threshold} (similarité du code, sujet retiré) : un indice "
                                   "à lire par l'enseignant, jamais une note",
                            "other": "{n} paires dépassent {threshold} (similarité du code, sujet retiré) : des "
