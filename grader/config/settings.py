@@ -114,7 +114,7 @@ class GradingConfig:
     # warns ("warn"); class runs compare hand-ins (evidence, never points) above this similarity score,
     # with the handout's code (None: student_template/ found beside the configuration) removed.
     autograd_in_backward: str = "fail"
-    similarity_threshold: float = 0.75  # benchmarks/similarity_study.py (docs/integrity.md)
+    similarity_threshold: float = 0.7  # benchmarks/similarity_study.py (docs/integrity.md)
     handout: str | None = None
     # Where the file values came from (informational: recorded in the report, not compared).
     config_file: str | None = field(default=None, compare=False)
