@@ -239,6 +239,7 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
 
     from grader.classmode.run import grade_class, in_shard, parse_shard
     from grader.classmode.intake import IntakeError, discover
+    from grader.integrity import classrun as integrity
 
     try:
         shard = parse_shard(shard_text) if shard_text else None
@@ -254,7 +255,11 @@ def _check_class(console: Console, path: Path, config: GradingConfig, summary_pa
                              shard=Msg("cli.shard", i=shard[0], of=shard[1]) if shard else ""), config.lang))
         graded = _run_with_progress(console, submissions, config, out / STUDENTS_DIR, workers,
                                     lambda *a, **k: grade_class(*a, **k, reuse=not force))
-    return _class_outputs(console, graded, summary_path, out, config, extra)
+        similarity = integrity.run_for_class(graded, config, out, out / STUDENTS_DIR, path)  # hand-ins still there
+    code = _class_outputs(console, graded, summary_path, out, config, extra)
+    for line in integrity.finish(similarity, out, config.lang):
+        _say(console, line)
+    return code
 
 
 def _run_with_progress(console, submissions, config, out, workers, grade_class):
@@ -405,7 +410,13 @@ def merge(
             _usage_error(console, f"{file}: student {report.submission.name!r} already read from {seen[who]}")
         seen[who] = file
         rows.append(ClassEntry(report.submission.name, report, str(file), None, report.submission.lms_id))
+    from grader.integrity.classrun import finish, similarity_for_merge
+
+    out.mkdir(parents=True, exist_ok=True)
+    similarity = similarity_for_merge([Path(r.report_path) for r in rows], out)  # before the index that shows it
     _write_class_outputs(console, rows, json_path or out / "summary.json", out, GradingConfig(lang=language), extra)
+    for line in finish(similarity, out, language):
+        _say(console, line)
 
 
 def _reports_to_merge(console: Console, items: List[Path]) -> list:

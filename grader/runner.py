@@ -21,6 +21,7 @@ from typing import Any, Callable
 from grader import __version__, failures, hangs
 from grader.config import DEFAULT_POINTS, GradingConfig
 from grader.handin import NotASubmission, locate
+from grader.integrity.autograd import judge as autograd_judge, report_warnings as autograd_warnings
 from grader.i18n import Msg, render
 from grader.model import CheckResult, Status, SubmissionInfo, SubmissionReport, Visibility, Withheld
 from grader.sandbox.errors import NotRunAgain, StudentCrash, StudentError, StudentFailure, StudentTimeout
@@ -84,7 +85,8 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
         warnings = tuple(render(failures.warning(w), config.lang) for w in load_info.warnings) + \
             tuple(render(note, config.lang) for note in notes if note is not None) + \
             printed + \
-            tuple(f"{r.id}: {w}" for r in results for w in r.details.get("warnings", ()))
+            tuple(f"{r.id}: {w}" for r in results for w in r.details.get("warnings", ())) + \
+            autograd_warnings(results, config.lang)
         restarts = session.restarts
     return SubmissionReport(
         grader_version=__version__,
@@ -208,7 +210,7 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
         if spec.id != "load":
             session.ensure_running()
         ctx = CheckContext(Student(session, limit), config, load_info, spec.id, data)
-        outcome = spec.fn(ctx)
+        outcome = autograd_judge(spec.id, ctx, spec.fn(ctx))
         status = Status.PASSED if outcome.passed else Status.FAILED
         details = {**outcome.details, "warnings": [render(w, config.lang) for w in outcome.warnings]} \
             if outcome.warnings else outcome.details

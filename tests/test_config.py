@@ -72,6 +72,9 @@ def other_value(key):
         "sandbox.level": ("none", "none"),
         "sandbox.require": ("unshare", "unshare"),
         "train.sgd.train_rows": (8000, 8000),  # default None: every row
+        "integrity.autograd_in_backward": ("warn", "warn"),
+        "integrity.similarity_threshold": (0.8, 0.8),
+        "integrity.handout": ("handout", None),  # checked against the file's folder below
     }
     if key.path in special:
         return special[key.path]
@@ -99,8 +102,10 @@ def test_each_key_is_read_from_its_line_and_changes_only_its_value(key, tmp_path
     loaded = load_file(file)
     if key.path == "data.path":
         expected = str(tmp_path / "data" / "cal_housing.data")
-    if key.path == "course_checks":
+    elif key.path == "course_checks":
         expected = (str(tmp_path / "checks"), str(tmp_path / "more" / "test_x.py"))
+    elif key.path == "integrity.handout":
+        expected = str(tmp_path / "handout")
     got = get(loaded.config, key.field)
     assert got == expected and got != get(GradingConfig(), key.field)
     assert loaded.sources == {key.path: f"{file}:{text.count(chr(10)) }"}

@@ -123,6 +123,12 @@ def _required_level(value: Any) -> str:
     return value
 
 
+def _integrity_mode(value: Any) -> str:
+    if value not in ("fail", "warn"):
+        raise ValueError(f"expected \"fail\" or \"warn\", got {_show(value)}")
+    return value
+
+
 def _pass_mark(value: Any) -> PassMark:
     return parse_pass_mark(value)
 
@@ -201,6 +207,12 @@ KEYS: tuple[Key, ...] = (
           *((("train_rows", "train_rows", _integer(1), "the loop gets the first train_rows train rows (MSEs "
               "on all of them)"),) if name == "sgd" else ()),
           ("margin", "rel_margin", _MARGIN, "train and test MSE ≤ optimum × (1 + margin)"))),
+    Key("integrity.autograd_in_backward", "autograd_in_backward", _integrity_mode, "a backward that asks "
+        "autograd for its gradients: \"fail\" its backward and gradcheck checks, or \"warn\" (points kept)"),
+    Key("integrity.similarity_threshold", "similarity_threshold", _number(0, 1), "class runs: pairs of hand-ins "
+        "scoring above it are flagged in similarity.json (evidence, never points; docs/integrity.md)"),
+    Key("integrity.handout", "handout", _text, "the code students received (file or folder), relative to this "
+        "file, removed before comparing; not set: student_template/ beside this file"),
 )
 KEYS_BY_PATH = {key.path: key for key in KEYS}
 TRAINING = ("batch", "sgd", "minibatch")
@@ -318,7 +330,7 @@ def load_file(file: Path) -> Loaded:
         except ValueError as exc:
             errors.append(ConfigError(file, str(exc), prefix + path, line))
             continue
-        if key.field == "data_path":
+        if key.field in ("data_path", "handout"):
             values[key.field] = os.path.normpath(file.parent.absolute() / os.path.expanduser(value))
         if key.field == "course_checks":
             values[key.field] = tuple(os.path.normpath(file.parent.absolute() / os.path.expanduser(v)) for v in value)

@@ -119,6 +119,12 @@ class GradingConfig:
     # collected from them (grader.coursechecks.bind: their ids, points and visibility join the fields above).
     course_checks: tuple[str, ...] = ()
     course_suite: Any = field(default=None, compare=False, repr=False)
+    # [integrity] (grader/integrity/): a backward that calls autograd fails its checks ("fail") or only
+    # warns ("warn"); class runs compare hand-ins (evidence, never points) above this similarity score,
+    # with the handout's code (None: student_template/ found beside the configuration) removed.
+    autograd_in_backward: str = "fail"
+    similarity_threshold: float = 0.7  # benchmarks/similarity_study.py (docs/integrity.md)
+    handout: str | None = None
     # Where the file values came from (informational: recorded in the report, not compared).
     config_file: str | None = field(default=None, compare=False)
     # Configuration files found in the hand-in and not used (grader.config.search); the report says so.

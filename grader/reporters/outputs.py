@@ -125,18 +125,23 @@ def write_class(summary, rows, outputs: Sequence[Output], out_dir: Path, config,
     explicit = {o.fmt: o.path for o in outputs if o.path is not None}
     for fmt in class_fmts:
         path = explicit.get(fmt) or out_dir / CLASS_FILES[fmt]
-        written.append((fmt, atomic_write(path, _class_text(fmt, summary, rows, pages, path, lang, sections))))
+        written.append((fmt, atomic_write(path, _class_text(fmt, summary, rows, pages, path, lang, sections, out_dir))))
     return written
 
 
-def _class_text(fmt: str, summary, rows, pages: dict, path: Path, lang: str, sections=()) -> str:
-    from grader.reporters import class_html, junit, markdown, moodle
+def _class_text(fmt: str, summary, rows, pages: dict, path: Path, lang: str, sections=(), out_dir=None) -> str:
+    from grader.integrity.classrun import codes_beside
+    from grader.reporters import class_html, junit, markdown, moodle, similarity
 
     if fmt == "junit":
         return junit.class_xml(r.report for r in rows if r.report is not None)
     if fmt == "markdown":
-        return markdown.render_class(summary)
+        return markdown.render_class(summary) + (similarity.markdown_section(out_dir, lang) if out_dir else "")
     if fmt == "moodle":
         return moodle.worksheet(rows, lang)[0]
     links = {key: os.path.relpath(p.resolve(), path.resolve().parent) for key, p in pages.items()}
-    return class_html.render_index(summary, links, lang, sections=sections)
+    index = class_html.render_index(summary, links, lang, sections=sections)
+    if out_dir is None:
+        return index
+    codes = codes_beside([Path(r.report_path) for r in rows if r.report is not None and r.report_path])
+    return similarity.insert_html(index, similarity.html_section(out_dir, codes, lang))

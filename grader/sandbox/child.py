@@ -39,13 +39,13 @@ def _load_runtime(folder: str, file: str, name: str):
     return module
 
 
-def _load_stubs(folder: str):
-    """``stubs.py`` (the stand-ins for optional libraries) from ``folder``, the work folder, which holds a
-    copy of every student-side script (this script's own folder is not visible to a process forked by
-    the warm launcher)."""
+def _load_stubs(folder: str, name: str = "stubs"):
+    """``stubs.py`` (the stand-ins for optional libraries) or another student-side script (``autograd_watch``) from
+    ``folder``, the work folder, which holds a copy of every student-side script (this script's own folder is
+    not visible to a process forked by the warm launcher)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("grader_student_stubs", os.path.join(folder, "stubs.py"))
+    spec = importlib.util.spec_from_file_location(f"grader_student_{name}", os.path.join(folder, f"{name}.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -106,6 +106,7 @@ class Session:
         self.handles: dict[int, object] = {}
         self.next_handle = 1
         self.not_again_hit: dict | None = None  # a stopped function called during the current request
+        self.watch = None  # autograd_watch.py: autograd used inside the student's backward
 
     # ------------------------------------------------------------ decoding
     def decode(self, value):
@@ -153,6 +154,7 @@ class Session:
 
         stand_ins = _load_stubs(self.workdir).install(self.submission, force=bool(msg.get("force_stand_ins")))
         self.stand_ins = stand_ins
+        self.watch = _watch(self.workdir, self.submission)
         sys.path.insert(0, self.submission)
         results = {}
         for name in msg["modules"]:
@@ -178,6 +180,9 @@ class Session:
     def record_not_again(self, target: dict) -> None:
         if self.not_again_hit is None:
             self.not_again_hit = {"module": target.get("module"), "qualname": target.get("qualname")}
+        if self.watch is not None:
+            self.watch.learn(self.modules.values())
+        return {"modules": results, "warnings": list(stand_ins.warnings)}
 
     def op_call(self, msg, emit):
         fn = self.resolve(msg["fn"])
@@ -199,6 +204,12 @@ class Session:
 
     def op_put(self, msg, emit):
         return {"handle": self.keep(self.decode(msg["value"]))}
+
+    def op_integrity(self, msg, emit):
+        """What autograd_watch.py saw: autograd asked to differentiate from inside a student backward."""
+        if self.watch is None:
+            return {"watching": False, "findings": []}
+        return {"watching": True, "findings": list(self.watch.findings)}
 
     def op_grad(self, msg, emit):
         import torch
@@ -226,6 +237,14 @@ def _warm_up_autograd(torch) -> None:
     y = torch.zeros(2, 2, dtype=torch.float64, requires_grad=True)
     out = Double.apply(((x - y) ** 2).sum() / 2 + (x @ y + x[0]).sum())  # ~0.3 s the first time
     torch.autograd.grad(out, [x, y], torch.tensor(1.0, dtype=torch.float64))
+
+
+def _watch(workdir: str, submission: str):
+    """watch.py's recorder, hooks installed; None when it cannot be set up (then nothing is recorded)."""
+    try:
+        return _load_stubs(workdir, "autograd_watch").install(submission)
+    except Exception:
+        return None
 
 
 def _kind(value) -> str:

@@ -296,7 +296,7 @@ def prepare_folders(root: Path, copy_dir: Path, workdir: Path, uid: int | None) 
 
 
 RUNTIME_FILES = ("child.py", "confine.py", "zygote.py", "stubs.py", "stubs_libs.py", "stubs_plot.py", "watch.py",
-                 "script_run.py")
+                 "autograd_watch.py", "script_run.py")
 
 
 def install_runtime(folder: Path) -> Path:

@@ -194,6 +194,15 @@ class Student:
         reply = self._request("put", {"value": encode(value)}, doing=Doing("sending"))
         return self._handle(reply, "tensor")
 
+    def integrity(self, limit_s: float = 5.0) -> Any:
+        """What the student process recorded about its own backward (``watch.py``), undecoded: the caller
+        (:mod:`grader.integrity.autograd`) checks it field by field. Asked after a check, with its own
+        ``limit_s`` (a check that used its whole time limit still gets its record read)."""
+        process = self._session.process
+        if process is None or not process.alive:
+            raise StudentCrash("the student process is not running")
+        return process.request("integrity", {}, limit_s, doing="reading what autograd was asked")
+
     def grad(self, outputs: Handle, inputs: list[Handle], grad_outputs: torch.Tensor) -> list[Any]:
         """``torch.autograd.grad`` in the student process (the engine path of ``.apply``)."""
         reply = self._request("grad", {"outputs": encode(outputs), "inputs": [encode(h) for h in inputs],
