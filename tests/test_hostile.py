@@ -126,8 +126,6 @@ def run_case(case: Case, tmp_path: Path, level: str) -> None:
 
 # (case, level) -> why the attack still gets through: known holes, kept as strict xfails until fixed.
 HOLES = {
-    ("escapes_the_kill", "unshare"): "hole: the student's process is PID 1 of its namespace; after setsid the "
-                                      "grader's killpg misses it (setuid cleared unshare's parent-death signal)",
     ("backward_without_context", "bwrap"): "hole: context.isolation credits backwards that return constants",
     ("backward_without_context", "unshare"): "hole: context.isolation credits backwards that return constants",
     ("backward_without_context", "none"): "hole: context.isolation credits backwards that return constants",
@@ -264,8 +262,6 @@ def test_a_classmate_cannot_read_or_change_other_hand_ins_or_reports(level, tmp_
 
 # (case, level) -> why a class run does not survive the case yet: known holes, strict xfails until fixed.
 CLASS_HOLES = {
-    **{("escapes_the_kill", level): "hole: a process forked by the warm launcher is PID 1 of its namespace; after "
-       "setsid the grader's killpg misses it" for level in ("bwrap", "unshare")},
     **{("nests_folders_deep", level): "hole: removing the copy raises RecursionError: no report for that student, "
        "and the launcher's own clean-up stops the class run" for level in LEVELS},
 }

@@ -126,9 +126,18 @@ class StudentProcess:
         return True
 
     def kill(self) -> None:
-        """Kill the whole process group (children the student started included)."""
+        """Kill the whole process group (children the student started included), and first the process's own
+        children: at ``bwrap`` and ``unshare`` (and in a class run) one of them is PID 1 of the student's PID
+        namespace, whose death takes every process of the namespace with it. The student's code can leave the
+        process group (``setsid``) and, once its uid is dropped, the parent-death signal is gone: only a signal
+        sent to that PID 1 itself reaches it."""
         if self.pid is None:
             return
+        for child in children_of(self.pid):
+            try:
+                os.kill(child, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -249,6 +258,27 @@ class StudentProcess:
             except OSError:
                 continue
         return "\n".join(p.strip() for p in parts if p.strip())
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (read from ``/proc``: ``/proc/PID/task/*/children`` needs a kernel
+    option not every kernel has)."""
+    found = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[-1].split()  # after the command name, which may hold ") "
+        except OSError:
+            continue
+        if len(fields) > 1 and fields[1] == str(pid).encode():
+            found.append(int(name))
+    return found
 
 
 def parse_reply(line: bytes) -> dict:
