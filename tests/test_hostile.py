@@ -131,8 +131,6 @@ HOLES = {
     ("backward_without_context", "none"): "hole: context.isolation credits backwards that return constants",
     **{("apply_is_not_the_function", level): "hole: gradcheck runs on MSE.apply / Linear.apply whatever they are; "
        "torch's own autograd put in their place gets the gradcheck points" for level in LEVELS},
-    **{("nests_folders_deep", level): "hole: removing the copy (shutil.rmtree, recursive in Python 3.11) raises "
-       "RecursionError: no report, exit 3, the copy left on disk" for level in LEVELS},
     **{("one_real_step_then_closed_form", level): "hole: the probes look at one step only; a loop that makes "
        "that step and then jumps to the closed form gets the training points" for level in LEVELS},
 }
@@ -262,8 +260,6 @@ def test_a_classmate_cannot_read_or_change_other_hand_ins_or_reports(level, tmp_
 
 # (case, level) -> why a class run does not survive the case yet: known holes, strict xfails until fixed.
 CLASS_HOLES = {
-    **{("nests_folders_deep", level): "hole: removing the copy raises RecursionError: no report for that student, "
-       "and the launcher's own clean-up stops the class run" for level in LEVELS},
 }
 
 

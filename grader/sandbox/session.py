@@ -21,6 +21,7 @@ from typing import Any, Mapping
 
 from grader.handin import Copied, copy_handin
 from grader.sandbox import isolation
+from grader.sandbox.cleanup import remove_tree
 from grader.sandbox.errors import StudentCrash, StudentFailure, StudentProtocolError
 from grader.sandbox.isolation import Sandbox
 from grader.sandbox.process import MAX_ERROR_MESSAGE, MAX_ERROR_TYPE, MAX_ERROR_WHERE, MAX_TRACEBACK_LINE, \
@@ -94,6 +95,7 @@ class StudentSession:
     def close(self) -> None:
         if self.process is not None:
             self.process.close()
+        remove_tree(self._tmp.name)  # however deep the student's code nested folders in its copy
         self._tmp.cleanup()
 
     # ------------------------------------------------------------ loading
