@@ -81,6 +81,7 @@ CASES = {
     "context.shared_state": ("context.isolation", "failed", {"tp1": [SAVE_MSE, LOAD_MSE]}),
     "context.input_mutated": ("mse.forward", "error", {"tp1": [
         (MSE_FWD, "yhat -= y\n        return (yhat ** 2).sum() / q")]}),
+    "context.no_gradients": ("context.isolation", "failed", {"tp1": [(MSE_RET, "return None, None")]}),
     "context.saved_mutated": ("context.isolation", "failed", {"tp1": [
         (MSE_BWD, "d = yhat.detach()\n        d -= y.detach()\n        grad_yhat = grad_output * 2 * d / q")]}),
     # manual descent
