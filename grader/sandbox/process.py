@@ -33,6 +33,13 @@ from grader.text import bounded
 
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
 MAX_REPLY_BYTES = 64 * 1024 * 1024
+# Progress events ({"event": "importing", "module": ...}) are a few bytes; anything but a final reply (which
+# child.py writes as '{"ok": ...') larger than this is refused before it is parsed, and a request gets at
+# most MAX_EVENTS of them: each line is parsed here with the GIL held, and in a class run a student's flood
+# of large events starved the threads grading the others (a classmate's gradcheck timed out).
+MAX_EVENT_BYTES = 64 * 1024
+MAX_EVENTS = 1000
+FINAL_PREFIX = b'{"ok": '
 OUTPUT_TAIL_BYTES = 2000
 # Bounds on the text fields of an error reply (the child itself cuts the message to 2000 characters).
 MAX_ERROR_TYPE, MAX_ERROR_MESSAGE, MAX_ERROR_WHERE, MAX_TRACEBACK_LINES, MAX_TRACEBACK_LINE = 200, 2000, 300, 10, 300
@@ -187,9 +194,14 @@ class StudentProcess:
                 on_event: Callable[[dict], None] | None = None) -> Any:
         """Wait for the final reply to the last request sent."""
         deadline = time.monotonic() + max(timeout_s, 0.0)
+        events = 0
         while True:
             message = self._read_message(deadline, timeout_s, doing)
             if "event" in message:
+                events += 1
+                if events > MAX_EVENTS:
+                    self.kill()
+                    raise StudentProtocolError(f"more than {MAX_EVENTS} progress events for one request")
                 self.last_event = message
                 if on_event:
                     on_event(message)
@@ -219,7 +231,12 @@ class StudentProcess:
         line = bytes(self._buffer[:end])
         del self._buffer[:end + 1]
         try:
-            return parse_reply(line)
+            if len(line) > MAX_EVENT_BYTES and not line.startswith(FINAL_PREFIX):
+                raise StudentProtocolError(f"a progress event larger than {MAX_EVENT_BYTES // 1024} KB")
+            message = parse_reply(line)
+            if "event" in message and len(line) > MAX_EVENT_BYTES:
+                raise StudentProtocolError(f"a progress event larger than {MAX_EVENT_BYTES // 1024} KB")
+            return message
         except StudentProtocolError:
             self.kill()
             raise
