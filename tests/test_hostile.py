@@ -126,8 +126,6 @@ def run_case(case: Case, tmp_path: Path, level: str) -> None:
 
 # (case, level) -> why the attack still gets through: known holes, kept as strict xfails until fixed.
 HOLES = {
-    **{("apply_is_not_the_function", level): "hole: gradcheck runs on MSE.apply / Linear.apply whatever they are; "
-       "torch's own autograd put in their place gets the gradcheck points" for level in LEVELS},
     **{("one_real_step_then_closed_form", level): "hole: the probes look at one step only; a loop that makes "
        "that step and then jumps to the closed form gets the training points" for level in LEVELS},
 }
