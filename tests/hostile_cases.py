@@ -164,6 +164,68 @@ PROBES_ITS_CONFINEMENT = (
     "_ATTACK_WORKED = not all(_SEEN.values())\n"
     "if _ATTACK_WORKED:\n"
     "    print('confinement gaps:', [k for k, v in _SEEN.items() if not v], file=sys.stderr)\n")
+# Leaves the process group the grader kills (setsid) and keeps its process alive once the grader is done
+# with it (a thread that is not a daemon; os._exit, with which a warm launcher's child ends, made to wait
+# too). Bounded: it outlives the grader by 10 s at most (2 minutes in all), so that a sandbox that lets it
+# through leaves nothing behind for long, nor for the next test.
+ESCAPES_THE_KILL = (
+    "import os, threading, time\n"
+    "_GIVE_UP, _DONE = time.monotonic() + 120, []\n"
+    "def _linger():\n"
+    "    while (threading.main_thread().is_alive() and not _DONE) and time.monotonic() < _GIVE_UP:\n"
+    "        time.sleep(0.2)\n"
+    "    end = min(time.monotonic() + 10, _GIVE_UP)\n"
+    "    while time.monotonic() < end:\n"
+    "        time.sleep(0.2)\n"
+    "def _exit(*args):\n"
+    "    _DONE.append(True)\n"
+    "    _linger()\n"
+    "try:\n"
+    "    os.setsid()\n"
+    "except OSError:  # already the leader of its session (a plain child process started in its own)\n"
+    "    pass\n"
+    "threading.Thread(target=_linger).start()\n"
+    "os._exit = _exit\n")
+# One real gradient step (one epoch; the first 512 rows for SGD), which is all that the descent probes
+# look at, then a jump to the least-squares solution and made-up losses. No probe call is recognised by
+# its epsilon: the graded call makes the same real first step.
+MAIN = 'if __name__ == "__main__":'
+CLOSED_FORM = (
+    "def _closed_form(x, y):\n"
+    "    x1 = torch.cat([x.double(), torch.ones(len(x), 1, dtype=torch.float64)], 1)\n"
+    "    sol = torch.linalg.lstsq(x1, y.double()).solution\n"
+    "    return sol[:-1].float(), sol[-1].float()\n\n\n")
+ONE_STEP_MANUAL = CLOSED_FORM + (
+    "_real_descente = descente\n\n\n"
+    "def descente(x, y, epsilon=0.05, n_iter=100):\n"
+    "    w, b, _ = _real_descente(x, y, epsilon, 1)\n"
+    "    if n_iter > 1:\n"
+    "        w, b = _closed_form(x, y)\n"
+    "    return w, b, [1.0 / (i + 1) for i in range(n_iter)]\n\n\n")
+ONE_STEP_LOOPS = CLOSED_FORM + (
+    "def _then_jump(real, first_rows=None):\n"
+    "    def loop(x_train, y_train, x_test, y_test, epsilon, n_epochs, *rest):\n"
+    "        rows = len(x_train) if first_rows is None else min(first_rows, len(x_train))\n"
+    "        w, b, _, _ = real(x_train[:rows], y_train[:rows], x_test, y_test, epsilon, 1, *rest)\n"
+    "        if n_epochs > 1 or rows < len(x_train):\n"
+    "            w, b = _closed_form(x_train, y_train)\n"
+    "        made_up = [1.0 / (i + 1) for i in range(n_epochs)]\n"
+    "        return w, b, made_up, made_up\n"
+    "    return loop\n\n\n"
+    "descente_batch = _then_jump(descente_batch)\n"
+    "descente_minibatch = _then_jump(descente_minibatch)\n"
+    "descente_stochastique = _then_jump(descente_stochastique, 512)\n\n\n")
+TRAINING = ("descent.manual", "train.batch", "train.sgd", "train.minibatch")
+# Folders nested thousands deep in its own copy (mkdir, chdir, repeat: no path is ever long), which the grader
+# deletes after grading: Python 3.11's shutil.rmtree recurses once per level.
+NESTS_DEEP = (
+    "import os as _os\n"
+    "_here = _os.open('.', _os.O_RDONLY)\n"
+    "for _ in range(3000):\n"
+    "    _os.mkdir('d')\n"
+    "    _os.chdir('d')\n"
+    "_os.fchdir(_here)\n"
+    "_os.close(_here)\n")
 CRASH_ONCE = ("        if not os.path.exists('crashed-once'):\n"
               "            open('crashed-once', 'w').close()\n"
               "            os._exit(1)\n")
@@ -351,6 +413,27 @@ CASES = [
          {"tp1": [_in(HEAD, PROBES_ITS_CONFINEMENT, after=False), (MSE_FORWARD, MSE_FORWARD + ZEROS_IF_IT_WORKED)]},
          {"load": "passed", "mse.forward": "passed", **PASS_LINEAR}, (), levels=("bwrap", "unshare"),
          why_not="at none, the whole filesystem is there (and, as root, writable)"),
+    Case("escapes_the_kill", "leaves the grader's process group with setsid and stays alive after grading",
+         {"tp1": [_in(HEAD, ESCAPES_THE_KILL, after=False)]},
+         {"load": "passed", "mse.forward": "passed", **PASS_LINEAR}, ()),
+    Case("backward_without_context", "gets the context point with backwards that return constants or None",
+         {"tp1": [(MSE_RETURN, "        return torch.zeros_like(yhat), torch.zeros_like(y)\n"),
+                  ("        return grad_X, grad_W, grad_b\n", "        return None, None, None\n")]},
+         {"load": "passed", "context.isolation": "failed"}, ("context.isolation",)),
+    Case("one_real_step_then_closed_form", "descends for the one step the probes look at, then jumps to "
+         "the least-squares solution with made-up losses",
+         {"tp1_descente": [_in(MAIN, ONE_STEP_MANUAL, after=False)],
+          "tp1_autograd": [_in(MAIN, ONE_STEP_LOOPS, after=False)]},
+         {"load": "passed", **{c: "failed" for c in TRAINING}}, TRAINING),
+    Case("apply_is_not_the_function", "wrong backwards, and .apply replaced by torch's own autograd for gradcheck",
+         {"tp1": [WRONG_BACKWARD, ("grad_W = X.T @ grad_output", "grad_W = 2 * X.T @ grad_output"),
+                  ("mse = MSE.apply", "MSE.apply = staticmethod(lambda yhat, y: ((yhat - y) ** 2).sum() / len(yhat))\n"
+                                      "Linear.apply = staticmethod(lambda X, W, b: X @ W + b)\nmse = MSE.apply")]},
+         {"load": "passed", "mse.backward": "failed", "mse.gradcheck": "failed", "linear.backward": "failed",
+          "linear.gradcheck": "failed"}, ("mse.gradcheck", "linear.gradcheck")),
+    Case("nests_folders_deep", "nests folders 3,000 deep in its copy, which the grader removes after grading",
+         {"tp1": [_in(HEAD, NESTS_DEEP, after=False)]},
+         {"load": "passed", "mse.forward": "passed", **PASS_LINEAR}, ()),
     Case("late_fixing_thread", "a background thread that fixes wrong gradients after backward returns",
          {"tp1": [(MSE_RETURN,
                    "        import threading, time\n"

@@ -58,6 +58,10 @@ CASES = {
     "gradcheck.wrong_function": ("linear.gradcheck", "failed", {"tp1": [  # a constant passes gradcheck alone
         ("linear = Linear.apply", "Linear.apply = staticmethod(lambda X, W, b: X @ W * 0 + b * 0)\n"
                                   "linear = Linear.apply")]}),
+    "gradcheck.not_its_own": ("mse.gradcheck", "failed", {"tp1": [  # torch's autograd in place of .apply
+        (MSE_BWD, "grad_yhat = grad_output * 3 * (yhat - y) / q"),
+        ("mse = MSE.apply", "MSE.apply = staticmethod(lambda yhat, y: ((yhat - y) ** 2).sum() / len(yhat))\n"
+                            "mse = MSE.apply")]}),
     # direct calls
     "compare.low_precision": ("mse.forward", "failed", {"tp1": [(MSE_FWD, "return (((yhat - y) ** 2).sum() / q).bfloat16()")]}),
     # Linear
@@ -83,6 +87,7 @@ CASES = {
     "context.shared_state": ("context.isolation", "failed", {"tp1": [SAVE_MSE, LOAD_MSE]}),
     "context.input_mutated": ("mse.forward", "error", {"tp1": [
         (MSE_FWD, "yhat -= y\n        return (yhat ** 2).sum() / q")]}),
+    "context.no_gradients": ("context.isolation", "failed", {"tp1": [(MSE_RET, "return None, None")]}),
     "context.saved_mutated": ("context.isolation", "failed", {"tp1": [
         (MSE_BWD, "d = yhat.detach()\n        d -= y.detach()\n        grad_yhat = grad_output * 2 * d / q")]}),
     # manual descent

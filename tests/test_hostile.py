@@ -124,8 +124,22 @@ def run_case(case: Case, tmp_path: Path, level: str) -> None:
         assert (tmp_path / name).read_text() == text
 
 
-@pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+# (case, level) -> why the attack still gets through: known holes, kept as strict xfails until fixed.
+HOLES = {
+    **{("one_real_step_then_closed_form", level): "hole: the probes look at one step only; a loop that makes "
+       "that step and then jumps to the closed form gets the training points" for level in LEVELS},
+}
+
+
+def _case_params():
+    for case in CASES:
+        for level in LEVELS:
+            hole = HOLES.get((case.name, level))
+            marks = [pytest.mark.xfail(strict=True, reason=hole)] if hole else []
+            yield pytest.param(case, level, marks=marks, id=f"{case.name}-{level}")
+
+
+@pytest.mark.parametrize("case, level", list(_case_params()))
 def test_hostile_submission(case, level, tmp_path):
     run_case(case, tmp_path, level)
 
@@ -144,9 +158,11 @@ MIXED_CHECKS = ("load", "mse.forward", "mse.backward", "mse.gradcheck", "linear.
                 "linear.gradcheck", "context.isolation", "descent.manual")
 
 
-def grade_class(klass: Path, out: Path, level: str, *args: str) -> subprocess.CompletedProcess:
-    """The real command line on a class folder, at ``level``."""
-    env = {"NO_COLOR": "1", "COLUMNS": "100", "PATH": "/usr/bin:/bin", "GRADER_SANDBOX": level}
+def grade_class(klass: Path, out: Path, level: str, *args: str, tmp: Path | None = None) -> subprocess.CompletedProcess:
+    """The real command line on a class folder, at ``level``; its temporary folders (the students' copies)
+    in ``tmp``, by default this session's, where :func:`child_processes_of_grader` looks for processes."""
+    env = {"NO_COLOR": "1", "COLUMNS": "100", "PATH": "/usr/bin:/bin", "GRADER_SANDBOX": level,
+           "TMPDIR": str(tmp or os.environ["TMPDIR"])}
     return subprocess.run([sys.executable, "-m", "grader", "check", str(klass), "--out", str(out), *args],
                           capture_output=True, text=True, timeout=600, env=env, cwd=klass.parent)
 
@@ -235,3 +251,40 @@ def test_a_classmate_cannot_read_or_change_other_hand_ins_or_reports(level, tmp_
     with open(out / "gradebook.csv", encoding="utf-8-sig") as fh:
         rows = {row["student"]: row for row in csv.DictReader(fh)}
     assert float(rows["aaa"]["score"]) == aaa["score"]  # the gradebook and the report agree
+
+
+# (case, level) -> why a class run does not survive the case yet: known holes, strict xfails until fixed.
+CLASS_HOLES = {
+}
+
+
+def _class_params():
+    for name in ("escapes_the_kill", "nests_folders_deep"):
+        for level in LEVELS:
+            hole = CLASS_HOLES.get((name, level))
+            marks = [pytest.mark.xfail(strict=True, reason=hole)] if hole else []
+            yield pytest.param(name, level, marks=marks, id=f"{name}-{level}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, level", list(_class_params()))
+def test_a_class_run_survives_a_student_who_outlives_it(name, level, tmp_path):
+    """A class run (warm launcher) with a correct hand-in and one that leaves the grader's process group with
+    setsid and stays alive (its uid is handed to the next student, whose process limit it would eat), or
+    that nests folders thousands deep in its copy: every student gets a report, the run ends normally,
+    no student process is left and no copy stays on disk."""
+    offered(level)
+    klass = tmp_path / "class"
+    klass.mkdir()
+    build(next(c for c in CASES if c.name == name), klass)
+    mutate(klass, "correct")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = grade_class(klass, tmp_path / "out", level, "--jobs", "1", "--only", "load", "--only", "mse.forward",
+                       tmp=tmp)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    for student in (name, "correct"):
+        report = json.loads((tmp_path / "out" / "students" / f"{student}.json").read_text())
+        assert report["score"] == report["max_score"] > 0
+    assert child_processes_of_grader() == []
+    assert list(tmp.iterdir()) == []

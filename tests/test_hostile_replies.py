@@ -78,6 +78,59 @@ def test_an_oversized_reply_is_refused_without_waiting_for_its_end(tmp_path):
     assert not writer.is_alive()
 
 
+def _receive_after(tmp_path, lines: list[bytes]):
+    """What ``receive`` makes of ``lines`` written on the reply pipe (a thread writes them)."""
+    import threading
+
+    from grader.sandbox.process import StudentProcess
+
+    process = StudentProcess(tmp_path, tmp_path)
+    read_end, write_end = os.pipe()
+    process._resp_fd = read_end
+
+    def write() -> None:
+        try:
+            for line in lines:
+                view = memoryview(line)
+                while view:
+                    view = view[os.write(write_end, view):]
+        except OSError:  # the grader closed its end
+            pass
+        finally:
+            os.close(write_end)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        return process.receive(60, doing="calling MSE.forward")
+    finally:
+        process._close_pipes()
+        writer.join(60)
+
+
+FINAL = b'{"ok": true, "result": {"value": 1.0}}\n'
+
+
+def test_a_large_progress_event_is_refused_before_it_is_parsed(tmp_path):
+    """Progress events are a few bytes (the module being imported). A 16 MB one costs the grader a second of
+    parsing with the GIL held, and a student can send them without end while a check runs: in a class run
+    (threads) a classmate's checks then time out (red team: a correct hand-in lost linear.gradcheck)."""
+    event = b'{"event": "importing", "pad": [' + b"0, " * (4 << 20) + b'0]}\n'
+    with pytest.raises(StudentProtocolError, match="progress event"):
+        _receive_after(tmp_path, [event, FINAL])
+
+
+def test_a_flood_of_progress_events_is_refused(tmp_path):
+    events = [b'{"event": "importing", "module": "tp1"}\n'] * 20_000
+    with pytest.raises(StudentProtocolError, match="progress events"):
+        _receive_after(tmp_path, [*events, FINAL])
+
+
+def test_a_final_reply_after_a_few_events_is_read(tmp_path):
+    events = [b'{"event": "importing", "module": "tp1"}\n'] * 3
+    assert _receive_after(tmp_path, [*events, FINAL]) == {"value": 1.0}
+
+
 def test_a_well_formed_reply_line_is_read():
     assert parse_reply(b'{"ok": true, "result": {"value": [1, NaN, "\\udcff"]}}')["result"]["value"][2] == "\udcff"
 

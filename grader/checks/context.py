@@ -7,6 +7,10 @@ results with the same student's results when each forward is immediately
 followed by its backward, so it judges isolation, not correctness (the
 other checks judge that). Calling backward twice on the same Context shows a
 backward that modifies the saved tensors in place: the second call differs.
+
+Isolation can only be shown by a backward whose gradients depend on what its forward saved: one that
+returns the same gradients for the two calls' different inputs (None, zeros, constants) shows nothing,
+and fails (``context.no_gradients``) instead of earning the point for code that was not written.
 """
 
 from __future__ import annotations
@@ -60,6 +64,10 @@ def _difference(label: str, call: str, got: tuple, want: tuple) -> tuple[Any, di
 
 def _interleaved(ctx: CheckContext, label: str, fn: str, inputs, grad) -> Outcome | None:
     alone = [_as_tuple(_sequential(ctx, fn, inputs[i], grad)) for i in range(2)]
+    if _difference(label, "second", alone[1], alone[0]) is None:  # constants or None: nothing to isolate
+        details = {"function": label, "call": "alone", "same_gradients_for_other_inputs": True}
+        return Outcome(False, Msg("context.no_gradients", function=label, got=describe(alone[0])), details,
+                       diagnosis(details, "context.no_gradients"))
     c1, c2 = ctx.student.new("tp1.Context"), ctx.student.new("tp1.Context")
     ctx.student.call(f"{fn}.forward", c1, *inputs[0])
     ctx.student.call(f"{fn}.forward", c2, *inputs[1])

@@ -32,9 +32,9 @@ from torch.autograd.gradcheck import GradcheckError
 from grader.checks.base import Outcome
 from grader.checks.diagnose import diagnosis
 from grader.checks.jacobian import EPS, compare_jacobians
-from grader.compare import close, compare
+from grader.compare import close, compare, describe
 from grader.i18n import Msg
-from grader.sandbox.errors import StudentFailure
+from grader.sandbox.errors import StudentError, StudentFailure
 from grader.sandbox.student import Student
 
 ATOL, RTOL = 1e-5, 1e-3
@@ -116,6 +116,11 @@ def _right_function(student: Student, path: str, inputs: tuple[torch.Tensor, ...
     function = path.split(".", 1)[1]
     got = student.call(path, *inputs)
     if any(close(value.detach(), got) for value in accepted):
+        problem = _not_its_own(student, path, inputs, got, details)
+        if problem is not None:
+            return Outcome(False, Msg("gradcheck.not_its_own", function=function, cls=function.rsplit(".", 1)[0],
+                                      problem=problem), details,
+                           diagnosis(details, "gradcheck.not_its_own", function=function))
         return Outcome(True, Msg("gradcheck.passed"), details)
     what = f"{function}({', '.join(details['input_names'])})"
     mismatch = compare(accepted[0].detach(), got, what)
@@ -124,6 +129,47 @@ def _right_function(student: Student, path: str, inputs: tuple[torch.Tensor, ...
                   mismatch=mismatch.message if mismatch else "")
     return Outcome(False, message, details, diagnosis(details, "gradcheck.wrong_function", function=function,
                                                       expected=expected))
+
+
+def _not_its_own(student: Student, path: str, inputs: tuple[torch.Tensor, ...], out: torch.Tensor,
+                 details: dict[str, Any]) -> Any:
+    """gradcheck passed on ``.apply``: do the Function's own ``forward`` and ``backward``, called directly with
+    a ``Context``, give the gradients ``.apply`` gave? None when they do, else what differs (a message).
+
+    gradcheck runs whatever ``MSE.apply`` is: torch's own autograd put in its place (``MSE.apply =
+    lambda yhat, y: ...``) passes it while ``forward`` and ``backward`` are not even written."""
+    cls = path.rsplit(".", 1)[0]
+    grad_output = torch.linspace(0.3, 1.1, out.numel(), dtype=torch.float64).reshape(out.shape)
+    handles = [student.put(x.detach().requires_grad_()) for x in inputs]
+    _, handle = student.call_keep(path, *handles)
+    via_apply = student.grad(handle, handles, grad_output)
+    try:
+        c = student.new(f"{cls.split('.')[0]}.Context")
+        student.call(f"{cls}.forward", c, *inputs)
+        direct = student.call(f"{cls}.backward", c, grad_output)
+    except StudentError as exc:
+        details["direct_call_error"] = exc.describe()
+        return Msg("gradcheck.direct_raised", type=exc.type_name, message=exc.message)
+    direct = tuple(direct) if isinstance(direct, (tuple, list)) else (direct,)
+    details["same_as_direct_calls"] = False
+    if len(direct) != len(via_apply):
+        return Msg("gradcheck.direct_count", got=describe(direct), n=len(via_apply))
+    for i, (want, got) in enumerate(zip(via_apply, direct)):
+        if want is None or got is None:
+            if (want is None) != (got is None):
+                return Msg("gradcheck.direct_none", i=i)
+            continue
+        if isinstance(got, torch.Tensor) and got.shape != want.shape:
+            try:  # the engine sums a broadcastable gradient to its input's shape (linear.backward judges that)
+                got = got.sum_to_size(want.shape)
+            except RuntimeError:
+                pass
+        mismatch = compare(want, got, Msg("gradcheck.direct_what", i=i))
+        if mismatch:
+            details["direct_mismatch"] = mismatch.details
+            return mismatch.message
+    details["same_as_direct_calls"] = True
+    return None
 
 
 def _failed(fn, inputs, names, details: dict[str, Any], head: str) -> Outcome:

@@ -12,6 +12,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from grader.sandbox.cleanup import remove_tree
 from grader.sandbox.isolation import install_runtime, launcher_command
 from grader.sandbox.rootfs import root_spec
 from grader.sandbox.environment import child_environment
@@ -89,6 +90,7 @@ class WarmLauncher:
                 except (ProcessLookupError, PermissionError):
                     pass
                 self.proc.wait(timeout=10)
+            remove_tree(self.class_root)  # what a student's code left in its copy, however deep
             self._tmp.cleanup()
 
     def __enter__(self) -> "WarmLauncher":

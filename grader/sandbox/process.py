@@ -37,6 +37,13 @@ from grader.text import bounded
 CHILD_SCRIPT = Path(__file__).with_name("child.py")
 MAX_REPLY_BYTES = 64 * 1024 * 1024
 ASK_WHERE = ("calling", "creating", "backward")  # a timeout there: ask which student function was running
+# Progress events ({"event": "importing", "module": ...}) are a few bytes; anything but a final reply (which
+# child.py writes as '{"ok": ...') larger than this is refused before it is parsed, and a request gets at
+# most MAX_EVENTS of them: each line is parsed here with the GIL held, and in a class run a student's flood
+# of large events starved the threads grading the others (a classmate's gradcheck timed out).
+MAX_EVENT_BYTES = 64 * 1024
+MAX_EVENTS = 1000
+FINAL_PREFIX = b'{"ok": '
 OUTPUT_TAIL_BYTES = 2000
 # Bounds on the text fields of an error reply (the child itself cuts the message to 2000 characters).
 MAX_ERROR_TYPE, MAX_ERROR_MESSAGE, MAX_ERROR_WHERE, MAX_TRACEBACK_LINES, MAX_TRACEBACK_LINE = 200, 2000, 300, 10, 300
@@ -107,9 +114,18 @@ class StudentProcess:
         return True
 
     def kill(self) -> None:
-        """Kill the whole process group (children the student started included)."""
+        """Kill the whole process group (children the student started included), and first the process's own
+        children: at ``bwrap`` and ``unshare`` (and in a class run) one of them is PID 1 of the student's PID
+        namespace, whose death takes every process of the namespace with it. The student's code can leave the
+        process group (``setsid``) and, once its uid is dropped, the parent-death signal is gone: only a signal
+        sent to that PID 1 itself reaches it."""
         if self.pid is None:
             return
+        for child in children_of(self.pid):
+            try:
+                os.kill(child, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         try:
             os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -159,9 +175,14 @@ class StudentProcess:
                 on_event: Callable[[dict], None] | None = None) -> Any:
         """Wait for the final reply to the last request sent."""
         deadline = time.monotonic() + max(timeout_s, 0.0)
+        events = 0
         while True:
             message = self._read_message(deadline, timeout_s, doing)
             if "event" in message:
+                events += 1
+                if events > MAX_EVENTS:
+                    self.kill()
+                    raise StudentProtocolError(f"more than {MAX_EVENTS} progress events for one request")
                 self.last_event = message
                 if on_event:
                     on_event(message)
@@ -195,7 +216,12 @@ class StudentProcess:
         line = bytes(self._buffer[:end])
         del self._buffer[:end + 1]
         try:
-            return parse_reply(line)
+            if len(line) > MAX_EVENT_BYTES and not line.startswith(FINAL_PREFIX):
+                raise StudentProtocolError(f"a progress event larger than {MAX_EVENT_BYTES // 1024} KB")
+            message = parse_reply(line)
+            if "event" in message and len(line) > MAX_EVENT_BYTES:
+                raise StudentProtocolError(f"a progress event larger than {MAX_EVENT_BYTES // 1024} KB")
+            return message
         except StudentProtocolError:
             self.kill()
             raise
@@ -251,6 +277,27 @@ class StudentProcess:
             except OSError:
                 continue
         return "\n".join(p.strip() for p in parts if p.strip())
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (read from ``/proc``: ``/proc/PID/task/*/children`` needs a kernel
+    option not every kernel has)."""
+    found = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in entries:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[-1].split()  # after the command name, which may hold ") "
+        except OSError:
+            continue
+        if len(fields) > 1 and fields[1] == str(pid).encode():
+            found.append(int(name))
+    return found
 
 
 def parse_reply(line: bytes) -> dict:

@@ -22,6 +22,7 @@ from typing import Any, Mapping
 from grader.handin import Copied, copy_handin
 from grader.handin.notebook import convert_all
 from grader.sandbox import isolation
+from grader.sandbox.cleanup import remove_tree
 from grader.sandbox.errors import Doing, StudentCrash, StudentFailure, StudentProtocolError
 from grader.sandbox.isolation import Sandbox
 from grader.sandbox.running import Hung
@@ -119,6 +120,7 @@ class StudentSession:
     def close(self) -> None:
         if self.process is not None:
             self.process.close()
+        remove_tree(self._tmp.name)  # however deep the student's code nested folders in its copy
         self._tmp.cleanup()
 
     # ------------------------------------------------------------ loading
