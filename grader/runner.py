@@ -85,7 +85,7 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
         warnings = tuple(render(failures.warning(w), config.lang) for w in load_info.warnings) + \
             tuple(render(note, config.lang) for note in notes if note is not None) + \
             printed + \
-            tuple(f"{r.id}: {w}" for r in results for w in r.details.get("warnings", ())) + \
+            tuple(f"{r.id}: {w}" for r in results for w in r.details.get("accepted", ())) + \
             autograd_warnings(results, config.lang)
         restarts = session.restarts
     return SubmissionReport(
@@ -212,7 +212,7 @@ def run_check(spec, session: StudentSession, config: GradingConfig, load_info, d
         ctx = CheckContext(Student(session, limit), config, load_info, spec.id, data)
         outcome = autograd_judge(spec.id, ctx, spec.fn(ctx))
         status = Status.PASSED if outcome.passed else Status.FAILED
-        details = {**outcome.details, "warnings": [render(w, config.lang) for w in outcome.warnings]} \
+        details = {**outcome.details, "accepted": [render(w, config.lang) for w in outcome.warnings]} \
             if outcome.warnings else outcome.details
         return result(status, outcome.message, details, tuple(outcome.hints))
     except StudentTimeout as exc:

@@ -204,7 +204,7 @@ def test_student_failures_are_worded_as_for_the_builtin_checks(status_run):
     assert raised.message.startswith("calling boom raised ValueError: boom from the student (at tp1.py:")
     assert raised.details["exception"] == "ValueError" and not raised.details.get("internal_error")
     timeout = report.check("course.timeout")
-    assert timeout.message == "no answer within 4 s while calling hang; the student process was stopped"
+    assert timeout.message == "your code did not finish within 4 s in hang (it was stopped)"
     crash = report.check("course.crash")
     assert crash.message.startswith("the student process crashed") and not crash.details.get("internal_error")
     assert report.environment["student_process_restarts"] == 2  # after the timeout and after the crash

@@ -195,6 +195,7 @@ def test_every_hint_of_the_catalogue_is_tested_or_listed_as_generic():
         "load.missing_file", "load.import_timeout", "load.not_a_submission",
         "context.inplace_modified",  # torch's version-counter error: a saved tensor modified before backward
         "timeout.endless_loop",  # any timeout; seeded with a 3 s limit in test_first_minutes_checks.py
+        "backward.uses_autograd",  # one hand-in per autograd trick in tests/test_integrity_autograd.py
         # the script form of descent.manual: tested on recorded trajectories in tests/test_descent_script.py
         # and on the example hand-ins in tests/test_script_examples.py
         "script.no_loop", "script.no_linear_forward", "script.shapes", "script.shape_changed", "script.data_changed",

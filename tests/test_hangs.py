@@ -138,9 +138,9 @@ def test_what_the_sandbox_was_doing_is_worded_from_data_not_parsed_back():
 
     timeout = StudentTimeout(20, Doing("calling", "MSE.backward", "tp1.MSE.backward"))
     assert render(failures.timeout_message(timeout), "en") == \
-        "no answer within 20 s while calling MSE.backward; the student process was stopped"
+        "your code did not finish within 20 s in MSE.backward (it was stopped)"
     assert failures.timeout_diagnosis(StudentTimeout(60, Doing("importing", "tp1.py"))) == "load.import_timeout"
-    assert failures.timeout_diagnosis(timeout) is None
+    assert failures.timeout_diagnosis(timeout) == "timeout.endless_loop"
     crash = StudentCrash("the student process ended (exit code 3)", 3, "", Doing("importing", "tp1_descente.py"))
     assert "while importing tp1_descente.py" in render(failures.crash_message(crash), "en")
     error = StudentError("NotImplementedError", "", call=Doing("calling", "Linear.backward", "tp1.Linear.backward"))

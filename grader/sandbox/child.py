@@ -175,14 +175,13 @@ class Session:
                 stream.flush()
             except Exception:  # a student's replacement stream: its problem, not the load's
                 pass
+        if self.watch is not None:
+            self.watch.learn(self.modules.values())
         return {"modules": results, "warnings": list(stand_ins.warnings), "not_again": stopped}
 
     def record_not_again(self, target: dict) -> None:
         if self.not_again_hit is None:
             self.not_again_hit = {"module": target.get("module"), "qualname": target.get("qualname")}
-        if self.watch is not None:
-            self.watch.learn(self.modules.values())
-        return {"modules": results, "warnings": list(stand_ins.warnings)}
 
     def op_call(self, msg, emit):
         fn = self.resolve(msg["fn"])
