@@ -131,3 +131,22 @@ def test_every_sandbox_level_runs_the_student_under_a_dedicated_uid_with_nothing
         details = grade(REFERENCE, "load", sandbox=level).environment["sandbox_details"]
         assert details["dedicated_uid"] and details["uid"] >= 64000, (level, details)
         assert details["unprotected"] == [], (level, details)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="dedicated uids exist only when the grader runs as root")
+def test_a_uid_is_handed_out_again_only_once_nothing_of_the_last_student_runs_under_it():
+    """What a submission left behind under its uid (a fork loop's children) would count towards the next
+    student's process limit: clear_uid kills it before the uid is used again (UidPool.acquire calls it)."""
+    from grader.sandbox.isolation import UID_BASE, UID_SLOTS, _pids_of, clear_uid
+
+    uid = UID_BASE + UID_SLOTS - 1  # the last slot: no test grades that many submissions at once
+    left = [subprocess.Popen(["sleep", "600"], user=uid, group=uid, start_new_session=True) for _ in range(3)]
+    try:
+        assert len(_pids_of(uid)) >= 3
+        assert clear_uid(uid) >= 3
+        assert _pids_of(uid) == []
+        assert all(p.wait(timeout=5) == -9 for p in left)
+    finally:
+        for p in left:
+            p.kill()
+            p.wait()

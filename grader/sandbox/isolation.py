@@ -36,9 +36,11 @@ import functools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -87,6 +89,7 @@ class UidPool:
                     fd = _lock_uid(uid)
                     if fd is not None:
                         self._held[uid] = fd
+                        clear_uid(uid)
                         return uid
         return None
 
@@ -98,6 +101,46 @@ class UidPool:
 
 
 UID_LOCKS = Path("/run/lock/grader-uids")
+
+
+def clear_uid(uid: int, wait_s: float = 2.0) -> int:
+    """Kill every process still running under ``uid`` and wait (up to ``wait_s``) until none is left.
+
+    A uid is handed out again as soon as a submission ends, but what that submission left behind (children
+    of a fork loop, torn down with their PID namespace) can still be dying: they count towards the next
+    student's process limit, whose interpreter then cannot start its threads. A process that becomes
+    ``uid`` and sends SIGKILL to -1 reaches exactly the processes of that uid. Returns how many were found."""
+    found = _pids_of(uid)
+    deadline = time.monotonic() + wait_s
+    while _pids_of(uid) and time.monotonic() < deadline:
+        pid = os.fork()
+        if pid == 0:  # the child only changes uid and signals: nothing that needs the parent's threads
+            try:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        time.sleep(0.02)
+    return len(found)
+
+
+def _pids_of(uid: int) -> list[int]:
+    """Live processes whose real uid is ``uid`` (a zombie is already dead: nothing to kill, its parent reaps it)."""
+    pids = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status", "rb") as fh:
+                fields = dict(line.split(b":", 1) for line in fh if line[:4] in (b"Stat", b"Uid:"))
+            if int(fields[b"Uid"].split()[0]) == uid and not fields[b"State"].strip().startswith(b"Z"):
+                pids.append(int(entry.name))
+        except (OSError, ValueError, KeyError, IndexError):
+            continue
+    return pids
 
 
 def _lock_uid(uid: int) -> int | None:
