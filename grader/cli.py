@@ -352,19 +352,21 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
         _error(console, "internal error of the grader:", f"{type(exc).__name__}: {exc}\n"
                                                           f"details in {log}; please report it")
         return EXIT_INTERNAL
-    if not usage_problem:  # nothing was graded: the error line alone says it (the JSON report is still written)
-        terminal.render(report, console)
-    try:
-        json_report.write(report, report_path)
-        if not usage_problem:
-            _say(console, tr(Msg("cli.json_report", path=str(report_path)), config.lang), soft_wrap=True)
+    try:  # the files first: a reader that stops early (`| head`) must not cost the report
         from grader.reporters import outputs
 
-        for fmt, file in outputs.write_submission(report, extra, report_path, config):
-            _say(console, f"{fmt} report: {file}", soft_wrap=True)
+        json_report.write(report, report_path)
+        written = outputs.write_submission(report, extra, report_path, config)
     except OSError as exc:
+        if not usage_problem:
+            terminal.render(report, console)
         _error(console, "error:", f"cannot write a report: {exc}")
         return EXIT_USAGE
+    if not usage_problem:  # nothing was graded: the error line alone says it (the JSON report is still written)
+        terminal.render(report, console)
+        _say(console, tr(Msg("cli.json_report", path=str(report_path)), config.lang), soft_wrap=True)
+    for fmt, file in written:
+        _say(console, f"{fmt} report: {file}", soft_wrap=True)
     if usage_problem:
         _error(console, "error:", usage_problem)
         return EXIT_USAGE

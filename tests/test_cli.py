@@ -163,3 +163,17 @@ def test_language_defaults_to_the_locale_then_english(tmp_path):
 def test_unknown_language_is_a_usage_error(tmp_path):
     proc = run_cli("check", str(REFERENCE), "--lang", "de", cwd=tmp_path)
     assert proc.returncode == 2 and "--lang" in proc.stdout + proc.stderr
+
+
+def test_a_reader_that_stops_early_does_not_cost_the_report(tmp_path):
+    """`grader check … | head -1`: the reader is gone before the grader prints (here `| true`, which reads
+    nothing); the JSON report is still written."""
+    import shlex
+
+    out = tmp_path / "r.json"
+    command = (f"{shlex.quote(sys.executable)} -m grader check {shlex.quote(str(REFERENCE))} --only load "
+               f"--json {shlex.quote(str(out))} | true")
+    proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "COLUMNS": "100"})
+    assert out.exists(), proc.stderr
+    assert json.loads(out.read_text())["checks"][0]["status"] == "passed"
