@@ -47,13 +47,15 @@ def test_the_submission_time_limit_stops_the_checks_left(tmp_path):
     sub = mutate(tmp_path, tp1=[("        yhat, y = ctx.saved_tensors\n",
                                  "        yhat, y = ctx.saved_tensors\n        while True:\n            pass\n")])
     start = time.monotonic()
-    report = grade(sub, "load", "mse.forward", "mse.backward", "linear.forward", check_timeout_s=60,
-                   submission_timeout_s=10)
-    assert time.monotonic() - start < 25  # not the 60 s of the check's own limit
+    # The submission's limit counts from the start, the student's torch import included: 30 s leaves room for
+    # a loaded machine (tests run on parallel workers); the check's own limit is far beyond it.
+    report = grade(sub, "load", "mse.forward", "mse.backward", "linear.forward", check_timeout_s=300,
+                   submission_timeout_s=30)
+    assert time.monotonic() - start < 150  # not the 300 s of the check's own limit
     got = statuses(report)
     assert got["load"] == got["mse.forward"] == "passed"
     assert got["mse.backward"] == got["linear.forward"] == "timeout"
-    assert "10 s" in report.check("linear.forward").message
+    assert "30 s" in report.check("linear.forward").message
     assert child_processes_of_grader() == []
 
 

@@ -67,8 +67,9 @@ def test_sys_exit_at_import_is_reported_by_load(make_submission):
 def test_import_time_training_is_bounded_and_other_files_still_grade(make_submission, launcher):
     sub = make_submission(tp1_descente=[("import torch\n", "import torch\nwhile True:\n    pass\n")])
     start = time.monotonic()
-    report = grade(sub, "load", "mse.forward", "descent.manual", load_timeout_s=8, launcher=launcher)
-    assert time.monotonic() - start < 40
+    # The load limit must cover the student's torch import on a loaded machine (parallel test workers)
+    report = grade(sub, "load", "mse.forward", "descent.manual", load_timeout_s=25, launcher=launcher)
+    assert time.monotonic() - start < 90
     got = statuses(report)
     assert got["load"] == "timeout"
     assert "tp1_descente.py" in report.check("load").message
