@@ -64,7 +64,7 @@ if __name__ == "__main__":
         data, target = housing.data, housing.target
     except Exception:
         # offline: raw StatLib file, same transformation as scikit-learn
-        path = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "cal_housing.data"
+        from grader.data import BUNDLED as path  # the copy shipped with the grader (np.loadtxt reads .gz)
         raw = np.loadtxt(path, delimiter=",")[:, [8, 7, 2, 3, 4, 5, 6, 1, 0]]
         target, data = raw[:, 0], raw[:, 1:]
         data[:, 2] /= data[:, 5]

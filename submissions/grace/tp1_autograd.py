@@ -71,7 +71,8 @@ if __name__ == "__main__":
         data = fetch_california_housing()
         X, Y = data.data, data.target
     except Exception:
-        raw = np.loadtxt("../../../shared/datasets/cal_housing.data", delimiter=",")[:, [8, 7, 2, 3, 4, 5, 6, 1, 0]]
+        from grader.data import BUNDLED  # the copy shipped with the grader (np.loadtxt reads the .gz)
+        raw = np.loadtxt(BUNDLED, delimiter=",")[:, [8, 7, 2, 3, 4, 5, 6, 1, 0]]
         Y, X = raw[:, 0] / 100000.0, raw[:, 1:]
         X[:, 2] /= X[:, 5]
         X[:, 3] /= X[:, 5]

