@@ -85,12 +85,19 @@ class UidPool:
             return None
         with self._lock:
             for uid in range(UID_BASE, UID_BASE + UID_SLOTS):
-                if uid not in self._held:
-                    fd = _lock_uid(uid)
-                    if fd is not None:
-                        self._held[uid] = fd
-                        clear_uid(uid)
-                        return uid
+                if uid in self._held:
+                    continue
+                fd = _lock_uid(uid)
+                if fd is None:
+                    continue
+                if clear_uid(uid) and _pids_of(uid):
+                    # What the last student left is still dying (hundreds of processes torn down on a loaded
+                    # machine take seconds): it would count towards this student's process limit, so that
+                    # its interpreter could not start its threads. Another uid; this one is cleared next time.
+                    os.close(fd)
+                    continue
+                self._held[uid] = fd
+                return uid
         return None
 
     def release(self, uid: int | None) -> None:
