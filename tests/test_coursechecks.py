@@ -158,7 +158,7 @@ def status_run(tmp_path_factory):
     course.mkdir()
     (course / "test_statuses.py").write_text(STATUS_CHECKS, encoding="utf-8")
     handin = course / "submissions" / "student"  # inside the course's folder: still never collected
-    shutil.copytree(REFERENCE, handin)
+    shutil.copytree(REFERENCE, handin, ignore=shutil.ignore_patterns("__pycache__"))
     (handin / "tp1.py").write_text((REFERENCE / "tp1.py").read_text() + STUDENT_EXTRAS)
     loaded = root / "handin-conftest-was-loaded"  # a hand-in's conftest.py and tests are never loaded
     evil = f"import pytest\nopen({str(loaded)!r}, 'w').close()\n"
@@ -283,6 +283,7 @@ def test_a_broken_course_check_exits_3(tmp_path):
     assert "the course's check is broken" in out.stdout
 
 
+@pytest.mark.slow
 def test_class_mode_gradebook_and_summary(tmp_path):
     klass = tmp_path / "class"
     for name in ("alice", "bob"):

@@ -6,8 +6,10 @@ Needs Debian's ``chromium`` package (run as root, hence ``--no-sandbox``); skipp
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 import zlib
 from dataclasses import replace
 from pathlib import Path
@@ -21,7 +23,10 @@ from grader.model import Status
 from grader.classmode.summary import summarize
 from grader.reporters import html_report, outputs
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+# Debian's /usr/bin/chromium is a shell script whose /etc/chromium.d/dev-shm breaks where /dev/shm is mounted
+# twice (findmnt prints two sizes: "[: unexpected operator", and no page is drawn): the binary it starts is used.
+_INSTALLED = shutil.which("chromium")
+CHROMIUM = "/usr/lib/chromium/chromium" if _INSTALLED and Path("/usr/lib/chromium/chromium").is_file() else _INSTALLED
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not installed (apt-get install chromium)")
 WIDTHS = [(412, 900), (1280, 900)]
 
@@ -32,7 +37,13 @@ def screenshot(page: Path, tmp_path: Path, width: int, height: int) -> tuple[byt
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
             f"--screenshot={png}", f"--window-size={width},{height}", page.resolve().as_uri()]
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    # Chromium's singleton socket lives in TMPDIR, whose path this session makes too long for a socket.
+    short_tmp = tempfile.mkdtemp(prefix="chromium-", dir="/tmp")
+    try:
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "TMPDIR": short_tmp})
+    finally:
+        shutil.rmtree(short_tmp, ignore_errors=True)
     assert png.is_file(), proc.stderr[-2000:]
     return png.read_bytes(), proc.stderr
 

@@ -64,6 +64,7 @@ def test_sys_exit_at_import_is_reported_by_load(make_submission):
     assert "needs MSE in tp1.py" in report.check("mse.forward").message
 
 
+@pytest.mark.slow
 def test_import_time_training_is_bounded_and_other_files_still_grade(make_submission, launcher):
     sub = make_submission(tp1_descente=[("import torch\n", "import torch\nwhile True:\n    pass\n")])
     start = time.monotonic()
@@ -147,7 +148,9 @@ def test_dataloader_workers_get_what_multiprocessing_needs_at_every_level(make_s
     except DataNotFound:
         pytest.skip("California Housing not found (set GRADER_DATA)")
     sub = make_submission(tp1_autograd=DATALOADER)
-    report = grade(sub, "load", "train.minibatch", sandbox=level)
+    # The limit is raised: this is about what multiprocessing needs, not speed (on a loaded test machine, three
+    # processes passing batches back and forth once took over 120 s).
+    report = grade(sub, "load", "train.minibatch", sandbox=level, training_timeout_s=400)
     assert report.environment["sandbox"] == level
     check = report.check("train.minibatch")
     assert check.status.value == "passed", check.message
