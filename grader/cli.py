@@ -19,18 +19,18 @@ from typing import List, Optional
 import typer
 from typer.core import TyperCommand
 from rich.console import Console
-from rich.text import Text
 
 from grader import __version__
 from grader.config.options import (ConfigError, Overrides, UsageProblem, resolve, sandbox_shortfall,
                                     write_config_error_report, write_not_graded_report)
 from grader.config import DEFAULT_POINTS, GradingConfig
 from grader.i18n import Msg, render as tr
+from grader.classmode.commands import check_class, merge_reports
+from grader.cli_output import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, error as _error, say as _say, \
+    usage_error as _usage_error
 from grader.text import visible
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_REPORT_DIR = Path("grader-reports")
-STUDENTS_DIR = "students"  # class mode: OUT/students/<slug>.* per student; OUT/ holds the class's own files
 
 # rich_markup_mode=None: help texts are printed as written (Rich markup would eat every "[default: …]").
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
@@ -52,22 +52,6 @@ class _Command(TyperCommand):
     def collect_usage_pieces(self, ctx):
         return [piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
                 for piece in super().collect_usage_pieces(ctx)]
-
-
-def _usage_error(console: Console, message: str) -> None:
-    _error(console, "error:", message, soft_wrap=True)  # one greppable line
-    raise typer.Exit(EXIT_USAGE)
-
-
-def _say(console: Console, text: str, soft_wrap: bool = False) -> None:
-    """Print ``text`` as it is: never read as Rich markup, control characters shown as escapes (a path or
-    a student's name can hold ``[link=...]`` or a terminal escape sequence)."""
-    console.print(Text(visible(text)), highlight=False, soft_wrap=soft_wrap)
-
-
-def _error(console: Console, label: str, text: str, soft_wrap: bool = False) -> None:
-    """``label`` in bold red, then ``text`` as :func:`_say` prints it."""
-    console.print(Text.assemble((label, "bold red"), " ", visible(text)), highlight=False, soft_wrap=soft_wrap)
 
 
 def version_callback(value: bool) -> None:
@@ -107,7 +91,8 @@ def check(
                                        "student's process [default: 0]."),
     points: List[str] = typer.Option([], "--points", metavar="CHECK_ID=N",
                                      help="Change a check's points: CHECK_ID=N (repeatable)."),
-    only: List[str] = typer.Option([], "--only", metavar="CHECK_ID", help="Run only this check (repeatable)."),
+    only: List[str] = typer.Option([], "--only", metavar="CHECK_ID",
+                                   help="Run only this check (repeatable, or several separated by commas)."),
     jobs: int = typer.Option(0, "--jobs", "-j", metavar="N", show_default=False,
                              help="Class mode: parallel workers [default: number of cores]."),
     out: Path = typer.Option(DEFAULT_REPORT_DIR, "--out", metavar="DIR", help="Class mode: folder for the "
@@ -158,6 +143,7 @@ def check(
         _usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py, a class folder or a .zip)")
     if not is_class and any(o.fmt in outputs.CLASS_ONLY for o in extra):
         _usage_error(console, "--format moodle: a class's file (grade a class folder or an LMS .zip)")
+    only = [cid.strip() for item in only for cid in item.split(",") if cid.strip()]  # `--only a,b` too
     options = Overrides(seed, strict_mse, tuple(points), tuple(only), data, fail_under, teacher or bool(is_class),
                         require_sandbox, course_checks=tuple(course_checks))
     report_path = json_path or default_report_path(path)
@@ -183,7 +169,7 @@ def check(
     config = _with_course_checks(console, replace(config, lang=_lang(console, lang)), path, is_class, report_path,
                                  options)
     if is_class:
-        raise typer.Exit(_check_class(console, path, config, json_path or out / "summary.json", out, jobs, shard,
+        raise typer.Exit(check_class(console, path, config, json_path or out / "summary.json", out, jobs, shard,
                                       extra, force))
     raise typer.Exit(_grade_and_report(console, path, config, report_path, extra))
 
@@ -230,104 +216,6 @@ def _lang(console: Console, option: Optional[str]) -> str:
     except ValueError as exc:
         _usage_error(console, f"--lang: {exc}")
         raise  # unreachable: _usage_error exits
-
-
-def _check_class(console: Console, path: Path, config: GradingConfig, summary_path: Path, out: Path,
-                 jobs: int, shard_text: Optional[str], extra=(), force: bool = False) -> int:
-    import os
-    import tempfile
-
-    from grader.classmode.run import grade_class, in_shard, parse_shard
-    from grader.classmode.intake import IntakeError, discover
-    from grader.integrity import classrun as integrity
-
-    try:
-        shard = parse_shard(shard_text) if shard_text else None
-    except ValueError as exc:
-        _usage_error(console, str(exc))
-    with tempfile.TemporaryDirectory(prefix="grader-class-") as tmp:
-        try:
-            submissions = discover(path, Path(tmp), keep=lambda slug: in_shard(slug, shard))
-        except IntakeError as exc:
-            _usage_error(console, str(exc))
-        workers = jobs if jobs > 0 else (os.cpu_count() or 1)
-        _say(console, tr(Msg("cli.grading", n=len(submissions), path=str(path), workers=workers,
-                             shard=Msg("cli.shard", i=shard[0], of=shard[1]) if shard else ""), config.lang))
-        graded = _run_with_progress(console, submissions, config, out / STUDENTS_DIR, workers,
-                                    lambda *a, **k: grade_class(*a, **k, reuse=not force))
-        similarity = integrity.run_for_class(graded, config, out, out / STUDENTS_DIR, path)  # hand-ins still there
-    code = _class_outputs(console, graded, summary_path, out, config, extra)
-    for line in integrity.finish(similarity, out, config.lang):
-        _say(console, line)
-    return code
-
-
-def _run_with_progress(console, submissions, config, out, workers, grade_class):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
-        TimeRemainingColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("ETA"), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("grading", total=len(submissions))
-
-        def done(graded) -> None:
-            progress.advance(task)
-            from grader.classmode.summary import label
-
-            score = f"{graded.report.score:g}/{graded.report.max_score:g}" if graded.report else "grader error"
-            who = label(graded.submission.student, graded.submission.lms_id, True)
-            progress.console.print(Text(f"  {visible(who, multiline=False)}: {score}"
-                                        + (tr(Msg("classout.reused_mark"), config.lang) if graded.reused else "")),
-                                   highlight=False)
-
-        return grade_class(submissions, config, out, workers, on_done=done)
-
-
-def _class_outputs(console: Console, graded, summary_path: Path, out: Path, config=None, extra=()) -> int:
-    from grader.classmode.summary import ClassEntry
-
-    lang = config.lang if config is not None else "en"
-    entries = [ClassEntry(g.submission.student, g.report, str(g.report_path) if g.report_path else None, g.problem,
-                          g.submission.lms_id) for g in graded]
-    _write_class_outputs(console, entries, summary_path, out, config, extra, reused=sum(g.reused for g in graded))
-    sandboxed = [g.report for g in graded if g.report is not None and g.report.environment.get("sandbox_details")]
-    if sandboxed:  # what the sandbox of this run did not protect, in red, as the reports say
-        from grader.reporters.terminal import render_unprotected
-
-        render_unprotected(sandboxed[0].environment, console, lang)
-    _say(console, tr(Msg("cli.per_student_reports", out=str(out / STUDENTS_DIR)), lang))
-    failures = [g for g in graded if g.report is None]
-    for g in failures:
-        _error(console, f"grader failed on {visible(g.submission.student, multiline=False)}:", g.problem or "")
-    return EXIT_INTERNAL if failures else EXIT_OK
-
-
-def _write_class_outputs(console: Console, entries, summary_path: Path, out: Path, config=None, extra=(),
-                         reused: int = 0):
-    """Every class file (gradebook, summary, summary.md, index.html, junit.xml, the Moodle worksheet...), then
-    the class table: the same for a class run and for `grader merge`. Files first, so that a reader that
-    stops early (`| head`) costs nothing. Returns the summary."""
-    from grader.classmode.summary import summarize
-    from grader.config import GradingConfig
-    from grader.reporters import outputs
-    from grader.reporters.class_reports import render_class_table, write_gradebook_csv, write_summary_json
-
-    config = config if config is not None else GradingConfig()
-    summary = summarize(entries)
-    write_gradebook_csv(summary, out / "gradebook.csv")
-    write_summary_json(summary, summary_path)
-    written = outputs.write_class(summary, entries, extra, out, config, defaults=True, lang=config.lang)
-    render_class_table(summary, console, config.lang, reused)
-    _say(console, tr(Msg("cli.gradebook", gradebook=str(out / "gradebook.csv"), summary=str(summary_path)),
-                     config.lang))
-    for fmt, file in written:
-        _say(console, tr(Msg("classout.file", what=fmt, file=str(file)), config.lang))
-    if any(fmt == "moodle" for fmt, _ in written):
-        left_out = sum(1 for e in entries if not e.lms_id)
-        if left_out:
-            _say(console, tr(Msg("classout.moodle_skipped", n=left_out), config.lang))
-    return summary
 
 
 def _grade_and_report(console: Console, path: Path, config: GradingConfig, report_path: Path,
@@ -390,64 +278,14 @@ def merge(
 ) -> None:
     """Build the class summary, gradebook and every class file from per-student reports (e.g. the shards of a
     CI matrix, or a class run made without --format)."""
-    from grader.classmode.summary import ClassEntry
-    from grader.config import GradingConfig
     from grader.reporters import outputs
-    from grader.reporters.json_report import from_dict
 
     console = Console(highlight=False)
     try:
         extra = outputs.parse(formats)
     except ValueError as exc:
         _usage_error(console, str(exc))
-    language = _lang(console, lang)
-    rows, seen = [], {}
-    for file, data in _reports_to_merge(console, reports):
-        try:
-            report = from_dict(data)
-        except (ValueError, KeyError, TypeError) as exc:
-            _usage_error(console, f"{file}: not a grader report: {exc}")
-        who = (report.submission.name, report.submission.lms_id)
-        if who in seen:
-            _usage_error(console, f"{file}: student {report.submission.name!r} already read from {seen[who]}")
-        seen[who] = file
-        rows.append(ClassEntry(report.submission.name, report, str(file), None, report.submission.lms_id))
-    from grader.integrity.classrun import finish, similarity_for_merge
-
-    out.mkdir(parents=True, exist_ok=True)
-    similarity = similarity_for_merge([Path(r.report_path) for r in rows], out)  # before the index that shows it
-    _write_class_outputs(console, rows, json_path or out / "summary.json", out, GradingConfig(lang=language), extra)
-    for line in finish(similarity, out, language):
-        _say(console, line)
-
-
-def _reports_to_merge(console: Console, items: List[Path]) -> list:
-    """``(file, data)`` of every per-student report named or found (at any depth) in the folders named, told
-    apart by content: a class summary, a Gradescope file or any other JSON found in a folder is skipped; a file
-    named must be a report."""
-    import json
-
-    found = []
-    for item in items:
-        if not item.exists():
-            _usage_error(console, f"no such file or folder: {item}")
-        for file in sorted(item.rglob("*.json")) if item.is_dir() else [item]:
-            try:
-                data = json.loads(file.read_text(encoding="utf-8"))
-            except (ValueError, OSError) as exc:
-                if item.is_dir():
-                    continue
-                _usage_error(console, f"{file}: not a grader report: {exc}")
-            if item.is_dir() and not _looks_like_report(data):
-                continue
-            found.append((file, data))
-    if not found:
-        _usage_error(console, "no JSON reports found")
-    return found
-
-
-def _looks_like_report(data) -> bool:
-    return isinstance(data, dict) and {"schema_version", "submission", "checks"} <= set(data)
+    merge_reports(console, reports, out, json_path, _lang(console, lang), extra)
 
 
 @app.command("checks")

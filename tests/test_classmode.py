@@ -16,6 +16,8 @@ from pathlib import Path
 
 import jsonschema
 
+import pytest
+
 from conftest import REFERENCE, ROOT, SUBMISSIONS, TEMPLATE, mutate
 
 SCHEMA = json.loads((ROOT / "grader" / "schema" / "report.schema.json").read_text())
@@ -79,6 +81,7 @@ def moodle_zip(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_moodle_zip_export_is_graded_with_students_named_from_folders(tmp_path):
     proc = run_cli("check", str(moodle_zip(tmp_path)), *ONLY, "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -114,6 +117,7 @@ def test_a_hanging_submission_does_not_stall_the_class(tmp_path):
         assert by_name[f"ok{i}"].all_passed
 
 
+@pytest.mark.slow
 def test_shards_merged_give_the_same_gradebook_as_one_run(tmp_path):
     klass = make_class(tmp_path)
     one = run_cli("check", str(klass), *ONLY, "--out", str(tmp_path / "one"), cwd=tmp_path)
@@ -131,6 +135,7 @@ def test_shards_merged_give_the_same_gradebook_as_one_run(tmp_path):
     assert gradebook(tmp_path / "merged" / "gradebook.csv") == gradebook(tmp_path / "one" / "gradebook.csv")
 
 
+@pytest.mark.slow
 def test_class_run_and_single_run_give_the_same_verdicts(tmp_path):
     klass = make_class(tmp_path)
     run_cli("check", str(klass), *ONLY, "--out", str(tmp_path / "out"), cwd=tmp_path)
@@ -162,7 +167,7 @@ def test_a_grader_failure_on_one_student_is_recorded_and_the_others_are_graded(t
 
     from grader import runner
     from grader.classmode.run import grade_class
-    from grader.cli import EXIT_INTERNAL, _class_outputs
+    from grader.classmode.commands import EXIT_INTERNAL, class_outputs
     from grader.config import GradingConfig
     from grader.classmode.intake import discover
 
@@ -182,10 +187,11 @@ def test_a_grader_failure_on_one_student_is_recorded_and_the_others_are_graded(t
     assert bad.report is None and "RuntimeError: boom" in bad.problem
     assert good.report is not None and good.report.all_passed
     console = Console(file=io.StringIO(), width=100)
-    assert _class_outputs(console, [bad, good], tmp_path / "out" / "summary.json", tmp_path / "out") == EXIT_INTERNAL
+    assert class_outputs(console, [bad, good], tmp_path / "out" / "summary.json", tmp_path / "out") == EXIT_INTERNAL
     assert "grader failed on bad" in console.file.getvalue()
 
 
+@pytest.mark.slow
 def test_students_named_like_class_files_keep_their_reports(tmp_path):
     """Issue 17.11: students named `summary` or `index` had their reports overwritten by the class's files, and
     `grader merge` dropped `summary`. Student files live in OUT/students/, class files in OUT/."""
@@ -215,6 +221,7 @@ def test_students_named_like_class_files_keep_their_reports(tmp_path):
     assert gradebook(tmp_path / "merged" / "gradebook.csv") == gradebook(out / "gradebook.csv")
 
 
+@pytest.mark.slow
 def test_a_grader_toml_in_a_students_folder_is_ignored_and_their_report_says_so(tmp_path):
     klass = tmp_path / "class"
     shutil.copytree(REFERENCE, klass / "alice")
@@ -245,6 +252,7 @@ def run_bytes(*args: str, cwd: Path) -> tuple[int, str]:
     return proc.returncode, proc.stdout.decode("utf-8") + proc.stderr.decode("utf-8")
 
 
+@pytest.mark.slow
 def test_a_class_zip_whose_names_are_not_utf8_grades_everyone(tmp_path):
     """The class zip has a member whose name says UTF-8 but is Latin-1, and a student zip inside it too:
     zipfile cannot list either; the run still grades everyone and writes the gradebook and summary."""
@@ -269,6 +277,7 @@ def test_a_class_zip_whose_names_are_not_utf8_grades_everyone(tmp_path):
                f"are (read as Windows-1252): {name}" in warnings
 
 
+@pytest.mark.slow
 def test_hostile_students_cost_only_themselves(tmp_path):
     """A class with a folder named in Latin-1, one named with escape codes, one named as a spreadsheet
     formula, a hand-in that forges its replies and one that forges the load reply: exit 0, everyone graded,

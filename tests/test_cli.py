@@ -35,9 +35,10 @@ def test_reference_passes_with_exit_0_and_a_valid_report(tmp_path):
 
 
 def test_default_report_path_is_grader_reports_in_the_current_folder(tmp_path):
-    proc = run_cli("check", str(REFERENCE), "--only", "load", cwd=tmp_path)
-    assert proc.returncode == 0
-    assert (tmp_path / "grader-reports" / "reference.json").is_file()
+    proc = run_cli("check", str(REFERENCE), "--only", "load,mse.forward", cwd=tmp_path)  # a comma list too
+    assert proc.returncode == 0, proc.stdout
+    report = tmp_path / "grader-reports" / "reference.json"
+    assert [c["id"] for c in json.loads(report.read_text())["checks"]] == ["load", "mse.forward"]
     assert "grader-reports/reference.json" in proc.stdout
 
 
