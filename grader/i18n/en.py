@@ -286,59 +286,6 @@ MESSAGES = {
     "hint.train.grad_none": "w.grad is None: w = w - epsilon * w.grad makes a new tensor, which is not the "
                             "parameter autograd computes gradients for. Update in place: with torch.no_grad(): "
                             "w -= epsilon * w.grad",
-    # issue 17: evidence of gradient descent (probes), gradcheck of the right function, lowered precision
-    "train.passed": "{summary}; gradient descent established (probe step: ratio {ratio:.3f}, cosine {cosine:.4f})",
-    "train.not_descent": "{summary}; but the grader could not establish that these parameters come from "
-                         "gradient descent",
-    "descent.not_descent": "MSE {mse:.4g} ≤ {threshold:.4g} (optimum {optimum:.4g}), but the grader could not "
-                           "establish that descente performs gradient descent",
-    "descent.passed_probe": "{summary}; one iteration steps as gradient descent on {mse} (ratio {ratio:.4f}, "
-                            "cosine {cosine:.5f})",
-    "probe.lab": "the lab's MSE",
-    "probe.mean": "the element mean 1/(q·p)",
-    "descent.losses_count": "descente returned {got} losses for n_iter = {n_iter}: the list must hold one loss "
-                            "per iteration ({n_iter}, or {n_iter_plus} with the final one)",
-    "probe.call.train": "called again for one epoch with epsilon = {epsilon:.3g} on {rows} rows",
-    "probe.call.manual": "called again with n_iter = 1 and epsilon = {epsilon:.3g}",
-    "probe.raised": "{call}, your function raised {type}: {message}",
-    "probe.timeout": "{call}, your function did not answer within the check's time limit ({limit:g} s)",
-    "probe.crashed": "{call}, your function crashed the student process: {reason}",
-    "probe.wrong_return": "{call}, your function returned the wrong thing: {problem}",
-    "probe.not_finite": "{call}, your function returned parameters that are not finite",
-    "probe.at_optimum": "with epsilon = 0 your function returned parameters whose MSE on those rows ({mse:.4g}) "
-                        "is already near the least-squares optimum ({optimum:.4g}; a starting point is at least "
-                        "{min_ratio:g}× above it): with epsilon = 0, gradient descent returns its initial "
-                        "parameters (random or zero), not a solution",
-    "probe.step": "{call}, your function moved (w, b) by {got:.3g} where gradient descent moves them by "
-                  "{want:.3g} (ratio {ratio:.3g}, cosine {cosine:.3f}; gradient descent gives a ratio within "
-                  "{low:.3g}–{high:.3g} and a cosine ≥ {cosine_min:g})",
-    "probe.mean_strict": "one iteration of descente steps along the gradient of the element mean 1/(q·p) "
-                         "‖Ŷ−Y‖² (ratio {ratio:.3g} to the lab's MSE), which the strict MSE setting rejects",
-    "gradcheck.wrong_function": "gradcheck passed (your backward agrees with finite differences of your "
-                                "forward), but {function} does not compute {expected}: {mismatch}",
-    "gradcheck.expected.mse": "1/q ‖Ŷ−Y‖²",
-    "gradcheck.expected.mse_or_mean": "1/q ‖Ŷ−Y‖² (or the element mean 1/(q·p) ‖Ŷ−Y‖²)",
-    "compare.lowered": "{base} (float32's tolerance: your code returned {dtype} for {inputs} inputs)",
-    "hint.train.not_gradient_descent": "{seen}. The lab asks for gradient descent, and the grader checks it: it "
-                                       "calls your function again for one epoch with epsilon = 0 (it must return "
-                                       "its initial parameters) and with a small epsilon on a subset of the rows "
-                                       "(it must step along −epsilon × the gradient of the MSE). Compute the loss "
-                                       "with mse and linear, call backward(), then update under torch.no_grad(): "
-                                       "w -= epsilon * w.grad",
-    "hint.train.bias_not_updated": "b never moves although its gradient is not zero: update it as w "
-                                   "(with torch.no_grad(): b -= epsilon * b.grad) and zero its gradient too",
-    "hint.descent.not_gradient_descent": "{seen}. descente must be gradient descent, and the grader checks it: "
-                                         "it calls descente again with n_iter = 1, with epsilon = 0 (it must "
-                                         "return its initial parameters) and with a small epsilon (one step "
-                                         "w - epsilon * grad_w, b - epsilon * grad_b)",
-    "hint.descent.losses_count": "append the loss once per iteration (loss.item()), before or after the "
-                                 "update: the list records this run",
-    "hint.gradcheck.wrong_function": "gradcheck only compares your backward with finite differences of your own "
-                                     "forward, so a function that computes something else (a constant, another "
-                                     "formula) passes it: {function} must compute {expected}",
-    "hint.compare.low_precision": "your code returned {dtype} although the inputs were {inputs}: a cast (.half(), "
-                                  ".bfloat16(), torch.autocast) loses precision. Keep the inputs' dtype: the "
-                                  "grader never judges with a tolerance looser than float32's",
     # terminal report
     "terminal.hidden": "hidden",
     "terminal.config": "config: {path}",

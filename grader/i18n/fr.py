@@ -311,63 +311,6 @@ MESSAGES = {
     "hint.train.grad_none": "w.grad vaut None : w = w - epsilon * w.grad crée un nouveau tenseur, qui n'est "
                             "pas le paramètre dont autograd calcule le gradient. Mettez à jour sur place : "
                             "with torch.no_grad(): w -= epsilon * w.grad",
-    # issue 17 : preuves de la descente de gradient (sondes), gradcheck de la bonne fonction, précision réduite
-    "train.passed": "{summary} ; descente de gradient établie (pas de la sonde : rapport {ratio:.3f}, "
-                    "cosinus {cosine:.4f})",
-    "train.not_descent": "{summary} ; mais le correcteur n'a pas pu établir que ces paramètres viennent d'une "
-                         "descente de gradient",
-    "descent.not_descent": "MSE {mse:.4g} ≤ {threshold:.4g} (optimum {optimum:.4g}), mais le correcteur n'a pas "
-                           "pu établir que descente fait une descente de gradient",
-    "descent.passed_probe": "{summary} ; une itération fait le pas de la descente de gradient sur {mse} "
-                            "(rapport {ratio:.4f}, cosinus {cosine:.5f})",
-    "probe.lab": "la MSE du TP",
-    "probe.mean": "la moyenne des éléments 1/(q·p)",
-    "descent.losses_count": "descente a renvoyé {got} coûts pour n_iter = {n_iter} : la liste doit contenir un "
-                            "coût par itération ({n_iter}, ou {n_iter_plus} avec le coût final)",
-    "probe.call.train": "rappelée pour une époque avec epsilon = {epsilon:.3g} sur {rows} lignes",
-    "probe.call.manual": "rappelée avec n_iter = 1 et epsilon = {epsilon:.3g}",
-    "probe.raised": "{call}, votre fonction a levé {type} : {message}",
-    "probe.timeout": "{call}, votre fonction n'a pas répondu dans le temps limite du test ({limit:g} s)",
-    "probe.crashed": "{call}, votre fonction a fait planter le processus de l'étudiant : {reason}",
-    "probe.wrong_return": "{call}, votre fonction a renvoyé autre chose que prévu : {problem}",
-    "probe.not_finite": "{call}, votre fonction a renvoyé des paramètres non finis",
-    "probe.at_optimum": "avec epsilon = 0, votre fonction a renvoyé des paramètres dont la MSE sur ces lignes "
-                        "({mse:.4g}) est déjà proche de l'optimum des moindres carrés ({optimum:.4g} ; un point de "
-                        "départ est au moins {min_ratio:g}× au-dessus) : avec epsilon = 0, la descente de gradient "
-                        "renvoie ses paramètres initiaux (aléatoires ou nuls), pas une solution",
-    "probe.step": "{call}, votre fonction a déplacé (w, b) de {got:.3g} là où la descente de gradient les "
-                  "déplace de {want:.3g} (rapport {ratio:.3g}, cosinus {cosine:.3f} ; la descente de gradient "
-                  "donne un rapport entre {low:.3g} et {high:.3g} et un cosinus ≥ {cosine_min:g})",
-    "probe.mean_strict": "une itération de descente suit le gradient de la moyenne des éléments 1/(q·p) "
-                         "‖Ŷ−Y‖² (rapport {ratio:.3g} à la MSE du TP), que le réglage MSE stricte refuse",
-    "gradcheck.wrong_function": "gradcheck réussit (votre backward concorde avec les différences finies de votre "
-                                "forward), mais {function} ne calcule pas {expected} : {mismatch}",
-    "gradcheck.expected.mse": "1/q ‖Ŷ−Y‖²",
-    "gradcheck.expected.mse_or_mean": "1/q ‖Ŷ−Y‖² (ou la moyenne des éléments 1/(q·p) ‖Ŷ−Y‖²)",
-    "compare.lowered": "{base} (tolérance de float32 : votre code a renvoyé du {dtype} pour des entrées "
-                       "{inputs})",
-    "hint.train.not_gradient_descent": "{seen}. Le TP demande une descente de gradient, et le correcteur le "
-                                       "vérifie : il rappelle votre fonction pour une époque avec epsilon = 0 "
-                                       "(elle doit renvoyer ses paramètres initiaux) et avec un petit epsilon sur "
-                                       "une partie des lignes (elle doit faire un pas de −epsilon × le gradient de "
-                                       "la MSE). Calculez le coût avec mse et linear, appelez backward(), puis "
-                                       "mettez à jour sous torch.no_grad() : w -= epsilon * w.grad",
-    "hint.train.bias_not_updated": "b ne bouge jamais alors que son gradient n'est pas nul : mettez-le à jour "
-                                   "comme w (with torch.no_grad(): b -= epsilon * b.grad) et remettez aussi son "
-                                   "gradient à zéro",
-    "hint.descent.not_gradient_descent": "{seen}. descente doit être une descente de gradient, et le correcteur "
-                                         "le vérifie : il rappelle descente avec n_iter = 1, avec epsilon = 0 "
-                                         "(elle doit renvoyer ses paramètres initiaux) et avec un petit epsilon "
-                                         "(un pas w - epsilon * grad_w, b - epsilon * grad_b)",
-    "hint.descent.losses_count": "ajoutez le coût une fois par itération (loss.item()), avant ou après la mise à "
-                                 "jour : la liste enregistre cette exécution",
-    "hint.gradcheck.wrong_function": "gradcheck compare seulement votre backward aux différences finies de votre "
-                                     "propre forward : une fonction qui calcule autre chose (une constante, une "
-                                     "autre formule) le réussit. {function} doit calculer {expected}",
-    "hint.compare.low_precision": "votre code a renvoyé du {dtype} alors que les entrées étaient en {inputs} : "
-                                  "une conversion (.half(), .bfloat16(), torch.autocast) perd de la précision. "
-                                  "Gardez le dtype des entrées : le correcteur ne juge jamais avec une tolérance "
-                                  "plus large que celle de float32",
     # rapport dans le terminal
     "terminal.hidden": "masqué",
     "terminal.config": "configuration : {path}",
