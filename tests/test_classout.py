@@ -163,6 +163,7 @@ def test_merge_writes_every_class_file_and_takes_format(graded, tmp_path):
     assert gradebook(merged / "gradebook.csv") == gradebook(out / "gradebook.csv")
 
 
+@pytest.mark.slow
 def test_a_second_run_reuses_what_did_not_change(tmp_path):
     export = write_export(tmp_path / "export.zip")
     out = tmp_path / "out"

@@ -292,6 +292,7 @@ def test_the_file_reaches_the_checks(tmp_path):
     assert check["status"] == "failed" and check["details"]["n_iter"] == 3
 
 
+@pytest.mark.slow
 def test_the_command_line_overrides_the_file_end_to_end(tmp_path):
     import json
     import shutil

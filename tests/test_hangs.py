@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import ROOT, child_processes_of_grader, grade, mutate, statuses
 
 LOOP = "\n        while True:\n            pass\n"
@@ -44,6 +46,7 @@ def _by_id(report):
     return {c["id"]: c for c in report["checks"]}
 
 
+@pytest.mark.slow
 def test_a_hanging_backward_is_waited_for_once(tmp_path):
     sub = mutate(tmp_path, tp1=[(BACKWARD_MSE, LOOP + BACKWARD_MSE)])
     report, elapsed = _check(sub, tmp_path)
@@ -64,6 +67,7 @@ def test_a_hanging_backward_is_waited_for_once(tmp_path):
     assert child_processes_of_grader() == []
 
 
+@pytest.mark.slow
 def test_a_hand_in_where_every_function_hangs(tmp_path):
     sub = mutate(tmp_path, tp1=[(FORWARD_MSE, SLEEP + FORWARD_MSE), (BACKWARD_MSE, LOOP + BACKWARD_MSE),
                                 (FORWARD_LINEAR, SLEEP + FORWARD_LINEAR),

@@ -144,6 +144,7 @@ def test_hostile_submission(case, level, tmp_path):
     run_case(case, tmp_path, level)
 
 
+@pytest.mark.system
 def test_the_best_level_here_is_a_real_sandbox_when_bubblewrap_is_installed():
     import shutil
 

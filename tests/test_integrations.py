@@ -42,6 +42,7 @@ def test_run_autograder_writes_gradescope_results(tmp_path):
         "load": "passed", "mse.forward": "passed", "mse.backward": "failed", "mse.gradcheck": "failed"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("teacher_config,score", [(False, 2), (True, 12)])
 def test_run_autograder_ignores_a_config_file_shipped_in_the_submission(tmp_path, teacher_config, score):
     shutil.copytree(SUBMISSIONS / "bob", tmp_path / "submission")
@@ -63,6 +64,7 @@ def test_run_autograder_still_writes_results_when_the_grader_fails(tmp_path):
     assert results["score"] == 0 and "could not grade" in results["output"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pass_mark,code", [("2", 0), ("3", 1)])
 def test_the_workflow_step_publishes_the_summary_and_fails_below_the_pass_mark(tmp_path, pass_mark, code):
     repo = tmp_path / "repo"

@@ -109,6 +109,7 @@ def run_cli(*args, cwd):
                           timeout=900)
 
 
+@pytest.mark.slow
 def test_a_class_run_flags_the_copied_pair_and_no_other(tmp_path):
     """The issue's acceptance case, through the command line: evidence in similarity.json, the gradebook,
     the Markdown and HTML summaries; no point changes; ``grader merge`` rebuilds the same file."""

@@ -60,9 +60,7 @@ MESSAGES = {
     "error.not_implemented": "{name} is not implemented yet (raises NotImplementedError){where}",
     "error.raised_doing": "{doing} raised {type}: {message}{where}",
     "error.raised": "{type}: {message}{where}",
-    "error.timeout_doing": "no answer within {limit:g} s while {doing}; the student process was stopped",
     "timeout.submission": "not run: the submission's time limit ({limit:g} s) was used up by the earlier checks",
-    "error.timeout": "no answer within {limit:g} s; the student process was stopped",
     "error.crashed": "the student process crashed: {reason}",
     "error.crashed_importing": "the student process crashed: {reason} while importing {file} "
                                "(an exit or a crash at import time)",

@@ -61,11 +61,8 @@ MESSAGES = {
     "error.not_implemented": "{name} n'est pas encore implémenté (lève NotImplementedError){where}",
     "error.raised_doing": "{doing} a levé {type} : {message}{where}",
     "error.raised": "{type} : {message}{where}",
-    "error.timeout_doing": "pas de réponse en {limit:g} s pendant {doing} ; le processus de l'étudiant a été "
-                           "arrêté",
     "timeout.submission": "non exécuté : le temps alloué à la soumission ({limit:g} s) a été épuisé par les "
                           "tests précédents",
-    "error.timeout": "pas de réponse en {limit:g} s ; le processus de l'étudiant a été arrêté",
     "error.crashed": "le processus de l'étudiant s'est arrêté brutalement : {reason}",
     "error.crashed_importing": "le processus de l'étudiant s'est arrêté brutalement : {reason} pendant l'import "
                                "de {file} (un exit ou un plantage à l'import)",
