@@ -72,6 +72,15 @@ TRICKS = {
     "aliased_import": ([("import torch\n", "import torch\nfrom torch.autograd import grad as _derive\n"),
                         (MSE_BODY, RECOMPUTE + "            ga, gb = _derive(loss, (a, b), grad_output)\n"
                                    "        return ga, gb\n")], "torch.autograd.grad"),
+    # autograd asked from a thread the backward starts and joins (red team, round 2): the backward is on
+    # another thread's stack
+    "thread": ([(MSE_BODY, "        import threading\n        out = {}\n\n        def work():\n"
+                           "            with torch.enable_grad():\n"
+                           "                yhat, y = (t.detach().requires_grad_() for t in ctx.saved_tensors)\n"
+                           "                loss = ((yhat - y) ** 2).sum() / yhat.shape[0]\n"
+                           "                out['g'] = torch.autograd.grad(loss, (yhat, y), grad_output)\n"
+                           "        worker = threading.Thread(target=work)\n        worker.start()\n"
+                           "        worker.join()\n        return out['g']\n")], "torch.autograd.grad"),
     # a @staticmethod helper of the class does the autograd call: the backward is still on the stack
     "helper": ([(MSE_BODY, "        return MSE._auto(ctx, grad_output)\n\n    @staticmethod\n"
                            "    def _auto(ctx, grad_output):\n" + RECOMPUTE

@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 
 from grader.checks.load import REQUIRED, found_instead
+from grader.handin.safe_read import read_regular_text
 from grader.i18n import Join, Msg
 from grader.sandbox.session import LoadInfo
 
@@ -64,10 +65,10 @@ def script_of(load: LoadInfo, aliases=None) -> str | None:
 
 
 def _defines_descente(path: Path) -> bool:
-    try:
-        return bool(_DEF_DESCENTE.search(path.read_text(encoding="utf-8", errors="replace")))
-    except OSError:
-        return False
+    """Read from the working copy after the student's code ran in it: whatever it left there (a FIFO, a link
+    to /dev/zero) is read safely, as a file that defines nothing."""
+    text = read_regular_text(path)
+    return text is not None and bool(_DEF_DESCENTE.search(text))
 
 
 def skip_message(missing: list[str], load: LoadInfo) -> Msg:

@@ -20,6 +20,7 @@ from typing import Any
 from grader.config import DEFAULT_POINTS, GradingConfig, TrainingSettings
 from grader.config.keys import (COURSE_PREFIX, CONVENTIONS, KEYS, KEYS_BY_PATH, NESTED, ConfigError, Key,  # noqa: F401
                                 _did_you_mean, course_points_key)
+from grader.handin.safe_read import read_regular
 
 CONFIG_NAME = "grader.toml"
 PYPROJECT = "pyproject.toml"
@@ -72,10 +73,15 @@ def find_config(start: Path) -> Path | None:
     return search(start).file
 
 
-def has_tool_grader(pyproject: Path) -> bool:
+def has_tool_grader(pyproject: Path, follow_links: bool = True) -> bool:
+    """Whether ``pyproject`` has a ``[tool.grader]`` table; read safely (it may be a hand-in's: a FIFO, a link
+    to a device), and only when it is a regular file of at most 1 MB."""
+    raw = read_regular(pyproject, 1024 * 1024, follow_links)
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = raw.decode("utf-8") if raw is not None else None
+    except UnicodeDecodeError:
+        return False
+    if text is None:
         return False
     if not re.search(r"^\s*\[\s*tool\s*\.\s*grader\b|^\s*tool\s*\.\s*grader\b", text, re.M):
         return False

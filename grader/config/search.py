@@ -32,11 +32,15 @@ class Search:
     ignored: tuple[Path, ...] = ()  # configuration files found in the hand-in, never used
 
 
-def config_files(folder: Path) -> list[Path]:
-    """The configuration files of one folder, ``grader.toml`` first."""
-    found = [folder / CONFIG_NAME] if (folder / CONFIG_NAME).is_file() else []
-    pyproject = folder / PYPROJECT
-    if pyproject.is_file() and has_tool_grader(pyproject):
+def config_files(folder: Path, follow_links: bool = True) -> list[Path]:
+    """The configuration files of one folder, ``grader.toml`` first.
+
+    ``follow_links=False`` (a hand-in's folders): a link is never followed, so a ``grader.toml`` that is a link
+    is named (never used) without being read, and a ``pyproject.toml`` that is one is not read at all."""
+    config, pyproject = folder / CONFIG_NAME, folder / PYPROJECT
+    found = [config] if (config.is_file() or (not follow_links and config.is_symlink())) else []
+    if (follow_links or not pyproject.is_symlink()) and pyproject.is_file() \
+            and has_tool_grader(pyproject, follow_links):
         found.append(pyproject)
     return found
 
@@ -49,7 +53,7 @@ def in_handin(root: Path, top: Path) -> list[Path]:
     """Configuration files in the folders from ``root`` (holding tp1.py) up to ``top`` (the hand-in), both included."""
     root, top = Path(root).resolve(), Path(top).resolve()
     folders = [root] + [p for p in root.parents if p.is_relative_to(top)] if root.is_relative_to(top) else [top]
-    return [file for folder in folders for file in config_files(folder)]
+    return [file for folder in folders for file in config_files(folder, follow_links=False)]
 
 
 def search(target: Path) -> Search:

@@ -29,12 +29,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.handin.safe_read import read_regular
 from grader.i18n import Msg
 
 MAX_NOTEBOOKS = 5
 MAX_BYTES = 16 * 1024 * 1024
 BODY_MAGICS = {"time", "timeit", "capture", "prun"}
-_ASSIGNED = re.compile(r"^\s*[\w.,\s\[\]()]+=\s*[%!]")  # x = !ls, t = %time f(): never Python
+# x = !ls, t = %time f(): never Python. The first character is not a space, so that no two repetitions can
+# share a character: a long line without "=" costs one pass (a line of spaces used to cost time in its square).
+_ASSIGNED = re.compile(r"\s*[\w.,\[\]()][\w.,\s\[\]()]*=\s*[%!]")
 _HELP = re.compile(r"^\s*(?:[\w.]+\?{1,2}|\?{1,2}[\w.]+)\s*$")
 
 
@@ -106,10 +109,11 @@ def neutralise(source: str) -> tuple[str, list[str]]:
 
 def convert(path: Path, module: str) -> tuple[str, Notebook]:
     """The module's source and what was done; ``ValueError`` when the file is not a notebook."""
-    if path.stat().st_size > MAX_BYTES:
-        raise ValueError("larger than 16 MB")
+    raw = read_regular(path, MAX_BYTES)
+    if raw is None:
+        raise ValueError("not a regular file of at most 16 MB")
     try:
-        data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+        data = json.loads(raw.decode("utf-8", errors="replace"))
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc.msg}, line {exc.lineno})") from None
     cells, neutralised = [], []

@@ -14,6 +14,8 @@ import json
 import os
 from pathlib import Path
 
+from grader.handin.safe_read import read_regular
+
 MAX_FILES, MAX_BYTES, MAX_TOTAL = 60, 200_000, 1_000_000  # a real TP1 hand-in holds < 50 KB of code
 MAX_CELLS = 500
 MAX_NOTEBOOK_BYTES = 20_000_000  # a notebook keeps its plots: only its code cells count towards MAX_TOTAL
@@ -46,12 +48,10 @@ def read_sources(folder: Path) -> list[tuple[str, str]]:
 
 
 def _read(path: Path, name: str) -> list[tuple[str, str]]:
-    try:
-        if path.stat().st_size > (MAX_NOTEBOOK_BYTES if name.endswith(".ipynb") else MAX_BYTES):
-            return []
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
+    raw = read_regular(path, MAX_NOTEBOOK_BYTES if name.endswith(".ipynb") else MAX_BYTES)
+    if raw is None:  # not a regular file (any more), or too large
         return []
+    text = raw.decode("utf-8", errors="replace")
     if name.endswith(".ipynb"):
         return notebook_cells(text, name)
     if name.endswith(".py"):
