@@ -25,7 +25,8 @@ import jsonschema
 import pytest
 
 from conftest import ROOT, child_processes_of_grader, grade, mutate, statuses
-from hostile_cases import CASES, HEAD, MSE_FORWARD, SECRET, WALK_TMP, ZEROS_IF_IT_WORKED, Case
+from hostile_cases import CASES, HEAD, MSE_FORWARD, Case
+from hostile_payloads import SECRET, WALK_TMP, ZEROS_IF_IT_WORKED
 from grader.sandbox.isolation import LEVELS, choose_level, level_and_reason
 SCHEMA = json.loads((ROOT / "grader" / "schema" / "report.schema.json").read_text())
 TIME_BOUND_S = 90
