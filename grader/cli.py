@@ -26,8 +26,7 @@ from grader.config.options import (ConfigError, Overrides, UsageProblem, resolve
 from grader.config import DEFAULT_POINTS, GradingConfig
 from grader.i18n import Msg, render as tr
 from grader.classmode.commands import check_class, merge_reports
-from grader.cli_output import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, error as _error, say as _say, \
-    usage_error as _usage_error
+from grader.cli_output import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, error, say, usage_error
 from grader.text import visible
 
 DEFAULT_REPORT_DIR = Path("grader-reports")
@@ -130,19 +129,19 @@ def check(
     try:
         extra = outputs.parse(formats, html)
     except ValueError as exc:
-        _usage_error(console, str(exc))
+        usage_error(console, str(exc))
     if not path.exists():
-        _usage_error(console, f"no such folder: {path}")
+        usage_error(console, f"no such folder: {path}")
     if jobs < 0:
-        _usage_error(console, f"--jobs: expected a number of workers (0: one per core), got {jobs}")
+        usage_error(console, f"--jobs: expected a number of workers (0: one per core), got {jobs}")
     from grader.handin import is_single
 
     is_class = class_mode or shard or path.suffix.lower() == ".zip" or (
         path.is_dir() and not is_single(path) and _has_students(path))
     if not is_class and not path.is_dir():
-        _usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py, a class folder or a .zip)")
+        usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py, a class folder or a .zip)")
     if not is_class and any(o.fmt in outputs.CLASS_ONLY for o in extra):
-        _usage_error(console, "--format moodle: a class's file (grade a class folder or an LMS .zip)")
+        usage_error(console, "--format moodle: a class's file (grade a class folder or an LMS .zip)")
     only = [cid.strip() for item in only for cid in item.split(",") if cid.strip()]  # `--only a,b` too
     options = Overrides(seed, strict_mse, tuple(points), tuple(only), data, fail_under, teacher or bool(is_class),
                         require_sandbox, course_checks=tuple(course_checks))
@@ -150,22 +149,22 @@ def check(
     try:
         config = resolve(path, config_file, options)
     except UsageProblem as exc:
-        _usage_error(console, str(exc))
+        usage_error(console, str(exc))
     except ConfigError as exc:
         if not is_class:  # like a folder that is not a submission: the report says why nothing was graded
             write_config_error_report(path, report_path, exc, options)
-        _usage_error(console, f"invalid configuration: {exc}")
+        usage_error(console, f"invalid configuration: {exc}")
     from grader.data.handover import asked_data_problem
 
     data_problem = asked_data_problem(config)
     if data_problem:  # asked for and not there: one line, exit 2, before anything is graded (both modes)
         label = "--data" if data else ("data.path" if config.data_path else "GRADER_DATA")
-        _usage_error(console, f"{label}: {data_problem}; nothing was graded")
+        usage_error(console, f"{label}: {data_problem}; nothing was graded")
     shortfall = sandbox_shortfall(config)
     if shortfall:
         if not is_class:
             write_not_graded_report(path, report_path, shortfall, options)
-        _usage_error(console, shortfall)
+        usage_error(console, shortfall)
     config = _with_course_checks(console, replace(config, lang=_lang(console, lang)), path, is_class, report_path,
                                  options)
     if is_class:
@@ -196,8 +195,8 @@ def _with_course_checks(console: Console, config: GradingConfig, path: Path, is_
     except CourseChecksError as exc:
         if not is_class:
             write_not_graded_report(path, report_path, str(exc), options)
-            _say(console, f"JSON report: {report_path}", soft_wrap=True)
-        _usage_error(console, str(exc))
+            say(console, f"JSON report: {report_path}", soft_wrap=True)
+        usage_error(console, str(exc))
         raise  # unreachable: _usage_error exits
 
 
@@ -214,7 +213,7 @@ def _lang(console: Console, option: Optional[str]) -> str:
     try:
         return resolve_lang(option)
     except ValueError as exc:
-        _usage_error(console, f"--lang: {exc}")
+        usage_error(console, f"--lang: {exc}")
         raise  # unreachable: _usage_error exits
 
 
@@ -237,7 +236,7 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
         log = report_path.with_suffix(".error.txt")
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(traceback.format_exc(), encoding="utf-8", errors="backslashreplace")
-        _error(console, "internal error of the grader:", f"{type(exc).__name__}: {exc}\n"
+        error(console, "internal error of the grader:", f"{type(exc).__name__}: {exc}\n"
                                                           f"details in {log}; please report it")
         return EXIT_INTERNAL
     try:  # the files first: a reader that stops early (`| head`) must not cost the report
@@ -248,15 +247,15 @@ def _grade_and_report(console: Console, path: Path, config: GradingConfig, repor
     except OSError as exc:
         if not usage_problem:
             terminal.render(report, console)
-        _error(console, "error:", f"cannot write a report: {exc}")
+        error(console, "error:", f"cannot write a report: {exc}")
         return EXIT_USAGE
     if not usage_problem:  # nothing was graded: the error line alone says it (the JSON report is still written)
         terminal.render(report, console)
-        _say(console, tr(Msg("cli.json_report", path=str(report_path)), config.lang), soft_wrap=True)
+        say(console, tr(Msg("cli.json_report", path=str(report_path)), config.lang), soft_wrap=True)
     for fmt, file in written:
-        _say(console, f"{fmt} report: {file}", soft_wrap=True)
+        say(console, f"{fmt} report: {file}", soft_wrap=True)
     if usage_problem:
-        _error(console, "error:", usage_problem)
+        error(console, "error:", usage_problem)
         return EXIT_USAGE
     if any(c.details.get("internal_error") for c in report.checks):
         return EXIT_INTERNAL
@@ -284,7 +283,7 @@ def merge(
     try:
         extra = outputs.parse(formats)
     except ValueError as exc:
-        _usage_error(console, str(exc))
+        usage_error(console, str(exc))
     merge_reports(console, reports, out, json_path, _lang(console, lang), extra)
 
 
@@ -307,9 +306,9 @@ def list_checks(lang: Optional[str] = typer.Option(None, "--lang", help="Languag
 
     try:
         for line in course_lines(path, config_file, tuple(course_checks), language):
-            _say(console, line, soft_wrap=True)
+            say(console, line, soft_wrap=True)
     except (ConfigError, UsageProblem, ValueError) as exc:
-        _usage_error(console, str(exc))
+        usage_error(console, str(exc))
 
 
 @app.command("config")
@@ -326,13 +325,13 @@ def config_command(
 
     console = Console(highlight=False)
     if not show:
-        _usage_error(console, "nothing to do: `grader config --show [PATH]` prints the effective configuration")
+        usage_error(console, "nothing to do: `grader config --show [PATH]` prints the effective configuration")
     if not path.exists():
-        _usage_error(console, f"no such folder: {path}")
+        usage_error(console, f"no such folder: {path}")
     try:
         loaded = load(config_file, path)
     except ConfigError as exc:
-        _usage_error(console, f"invalid configuration: {exc}")
+        usage_error(console, f"invalid configuration: {exc}")
     sys.stdout.write(render(loaded, str(path)))
 
 

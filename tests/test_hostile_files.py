@@ -66,7 +66,6 @@ def test_configuration_files_of_the_hand_in_that_are_links_are_never_read(tmp_pa
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (outside / "pyproject.toml").write_text("[tool.grader]\npass_mark = 0\n")
-    (outside / "fifo").parent.mkdir(exist_ok=True)
     os.mkfifo(outside / "fifo")
     handin = mutate(tmp_path, "handin")
     (handin / "pyproject.toml").symlink_to(outside / "pyproject.toml")

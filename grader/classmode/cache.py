@@ -42,7 +42,8 @@ INTAKE = "intake: "
 def handin_digest(folder: Path) -> str:
     """sha256 over the files the student process would get from ``folder`` (path, size, content)."""
     # The copy's own selection: the same files, the same exclusions, opened the same careful way.
-    from grader.handin.copy import _OPEN_FLAGS, MAX_FILE_BYTES, _plan
+    from grader.handin.copy import MAX_FILE_BYTES, _plan
+    from grader.handin.safe_read import NO_FOLLOW_FLAGS
 
     digest = hashlib.sha256()
     plan = _plan(Path(folder))
@@ -51,7 +52,7 @@ def handin_digest(folder: Path) -> str:
         if size > MAX_FILE_BYTES:
             continue  # not copied for the student process: its size stands for it
         try:
-            fd = os.open(source, _OPEN_FLAGS)
+            fd = os.open(source, NO_FOLLOW_FLAGS)
             try:
                 if not stat.S_ISREG(os.fstat(fd).st_mode):
                     raise OSError("not a regular file")

@@ -76,12 +76,9 @@ def find_config(start: Path) -> Path | None:
 def has_tool_grader(pyproject: Path, follow_links: bool = True) -> bool:
     """Whether ``pyproject`` has a ``[tool.grader]`` table; read safely (it may be a hand-in's: a FIFO, a link
     to a device), and only when it is a regular file of at most 1 MB."""
-    raw = read_regular(pyproject, 1024 * 1024, follow_links)
     try:
-        text = raw.decode("utf-8") if raw is not None else None
+        text = (read_regular(pyproject, 1024 * 1024, follow_links) or b"").decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    if text is None:
         return False
     if not re.search(r"^\s*\[\s*tool\s*\.\s*grader\b|^\s*tool\s*\.\s*grader\b", text, re.M):
         return False

@@ -39,8 +39,7 @@ def config_files(folder: Path, follow_links: bool = True) -> list[Path]:
     is named (never used) without being read, and a ``pyproject.toml`` that is one is not read at all."""
     config, pyproject = folder / CONFIG_NAME, folder / PYPROJECT
     found = [config] if (config.is_file() or (not follow_links and config.is_symlink())) else []
-    if (follow_links or not pyproject.is_symlink()) and pyproject.is_file() \
-            and has_tool_grader(pyproject, follow_links):
+    if pyproject.is_file() and has_tool_grader(pyproject, follow_links):
         found.append(pyproject)
     return found
 

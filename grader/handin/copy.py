@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.handin.locate import LAB_FILES, REPORTS_DIR
+from grader.handin.safe_read import NO_FOLLOW_FLAGS
 from grader.i18n import Join, Msg
 
 MAX_FILE_BYTES = 16 * 2**20
@@ -37,7 +38,6 @@ MAX_HASHED = 200  # .py files whose sha256 the report lists
 MAX_LISTED = 6
 REBUILT_DIRS = frozenset({"__pycache__", ".git", ".hg", ".svn", REPORTS_DIR})  # and the grader's output
 _CHUNK = 2**20
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ def _graders_report(path: str, size: int, name: str) -> bool:
     if not name.endswith(".json") or size < 32:
         return False
     try:
-        fd = os.open(path, _OPEN_FLAGS)
+        fd = os.open(path, NO_FOLLOW_FLAGS)
     except OSError:
         return False
     try:
@@ -149,7 +149,7 @@ def _copy_file(source: str, target: str, hashed: bool, budget: int) -> tuple[int
 
     None, and no file left behind, when it is not a regular file any more or grows past its limits."""
     try:
-        fd = os.open(source, _OPEN_FLAGS)
+        fd = os.open(source, NO_FOLLOW_FLAGS)
     except OSError:
         return None
     digest = hashlib.sha256() if hashed else None

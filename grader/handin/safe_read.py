@@ -12,6 +12,9 @@ import os
 import stat
 from pathlib import Path
 
+# Opened this way, a FIFO does not block open() and a link is not followed (ELOOP): the hand-in's copy, the
+# re-grade digest and the reads below all open a student's files so.
+NO_FOLLOW_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 TEXT_LIMIT = 4 * 1024 * 1024  # far above any lab file; a configuration file or source read for a decision
 _CHUNK = 1 << 20
 
@@ -21,9 +24,7 @@ def read_regular(path: Path | str, limit: int = TEXT_LIMIT, follow_links: bool =
 
     ``follow_links``: a link is followed (a teacher's own configuration file may be one), still to a regular
     file only."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
-    if not follow_links:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
+    flags = NO_FOLLOW_FLAGS & ~getattr(os, "O_NOFOLLOW", 0) if follow_links else NO_FOLLOW_FLAGS
     try:
         fd = os.open(path, flags)
     except (OSError, ValueError):

@@ -99,7 +99,8 @@ class Watch:
     def _other_threads(self, frame, via: str):
         """A differentiation started in a thread of the student's while a student ``backward`` waits in another
         one (it started that thread and joins it): the same finding. Only the student's threads are looked at
-        (the grader's own, named ``grader-…``, never run autograd), so a loop without threads pays nothing."""
+        (the grader's own, named ``grader-…``, never run autograd), so a loop without threads of its own only pays
+        for listing the threads."""
         current = threading.current_thread()
         if not any(t is not current and not t.name.startswith("grader-") for t in threading.enumerate()):
             return None

@@ -117,9 +117,9 @@ def clear_uid(uid: int, wait_s: float = 2.0) -> int:
     of a fork loop, torn down with their PID namespace) can still be dying: they count towards the next
     student's process limit, whose interpreter then cannot start its threads. A process that becomes
     ``uid`` and sends SIGKILL to -1 reaches exactly the processes of that uid. Returns how many were found."""
-    found = _pids_of(uid)
+    found = left = _pids_of(uid)
     deadline = time.monotonic() + wait_s
-    while _pids_of(uid) and time.monotonic() < deadline:
+    while left and time.monotonic() < deadline:
         pid = os.fork()
         if pid == 0:  # the child only changes uid and signals: nothing that needs the parent's threads
             try:
@@ -131,6 +131,7 @@ def clear_uid(uid: int, wait_s: float = 2.0) -> int:
                 os._exit(0)
         os.waitpid(pid, 0)
         time.sleep(0.02)
+        left = _pids_of(uid)
     return len(found)
 
 
