@@ -142,7 +142,10 @@ def check(
         usage_error(console, f"not a folder: {path} (give the folder that holds tp1.py, a class folder or a .zip)")
     if not is_class and any(o.fmt in outputs.CLASS_ONLY for o in extra):
         usage_error(console, "--format moodle: a class's file (grade a class folder or an LMS .zip)")
-    only = [cid.strip() for item in only for cid in item.split(",") if cid.strip()]  # `--only a,b` too
+    ids = [cid.strip() for item in only for cid in item.split(",") if cid.strip()]  # `--only a,b` too
+    if only and not ids:  # `--only ,` names no check: not "every check"
+        usage_error(console, "--only: no check id given; `grader checks` lists them")
+    only = ids
     options = Overrides(seed, strict_mse, tuple(points), tuple(only), data, fail_under, teacher or bool(is_class),
                         require_sandbox, course_checks=tuple(course_checks))
     report_path = json_path or default_report_path(path)

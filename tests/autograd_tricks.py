@@ -81,6 +81,17 @@ TRICKS = {
                            "                out['g'] = torch.autograd.grad(loss, (yhat, y), grad_output)\n"
                            "        worker = threading.Thread(target=work)\n        worker.start()\n"
                            "        worker.join()\n        return out['g']\n")], "torch.autograd.grad"),
+    # the same, with the main thread renamed like the grader's own threads (red team, round 3): threads are told
+    # apart by id, not by name
+    "thread_main_renamed": ([(MSE_BODY, "        import threading\n        threading.main_thread().name = 'grader-x'\n"
+                                        "        out = {}\n\n        def work():\n"
+                                        "            with torch.enable_grad():\n"
+                                        "                yhat, y = (t.detach().requires_grad_() for t in ctx.saved_tensors)\n"
+                                        "                loss = ((yhat - y) ** 2).sum() / yhat.shape[0]\n"
+                                        "                out['g'] = torch.autograd.grad(loss, (yhat, y), grad_output)\n"
+                                        "        worker = threading.Thread(target=work, name='grader-y')\n"
+                                        "        worker.start()\n        worker.join()\n        return out['g']\n")],
+                            "torch.autograd.grad"),
     # a @staticmethod helper of the class does the autograd call: the backward is still on the stack
     "helper": ([(MSE_BODY, "        return MSE._auto(ctx, grad_output)\n\n    @staticmethod\n"
                            "    def _auto(ctx, grad_output):\n" + RECOMPUTE

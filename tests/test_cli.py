@@ -82,6 +82,7 @@ def test_points_can_be_changed(tmp_path):
     (["check", "reference", "--points", "mse.forward"], "CHECK_ID=NUMBER"),
     (["check", "reference", "--points", "nope=1"], "unknown check id"),
     (["check", "reference", "--only", "nope"], "unknown check id"),
+    (["check", "reference", "--only", ","], "no check id given"),
 ])
 def test_usage_errors_exit_2_with_a_message(args, words, tmp_path):
     (tmp_path / "README.md").write_text("x")

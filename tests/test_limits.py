@@ -176,3 +176,16 @@ def test_a_uid_whose_last_processes_will_not_go_is_not_handed_out(monkeypatch):
     finally:
         pool.release(got)
 
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="dedicated uids exist only when the grader runs as root")
+def test_a_dying_uid_is_skipped_without_a_lock_file_too(monkeypatch):
+    """Without a place for lock files (``_lock_uid`` gives -1), skipping a uid must not close descriptor -1 (an
+    OSError that cost that student's grading: red team, round 3)."""
+    from grader.sandbox import isolation
+
+    monkeypatch.setattr(isolation, "_lock_uid", lambda uid: -1)
+    monkeypatch.setattr(isolation, "clear_uid", lambda uid, wait_s=2.0: 1 if uid == isolation.UID_BASE else 0)
+    monkeypatch.setattr(isolation, "_pids_of", lambda uid: [12345] if uid == isolation.UID_BASE else [])
+    pool = isolation.UidPool()
+    assert pool.acquire() == isolation.UID_BASE + 1
+

@@ -38,6 +38,9 @@ class Watch:
         self.watched: dict[object, str] = {}  # code object of a student backward -> "MSE.backward"
         self.modules: list = []
         self.busy = False
+        # The grader's own threads (the request reader), running before any student code: known by their ids,
+        # not by a name, which the student's code could give its own threads (or the main thread).
+        self.grader_threads = {t.ident for t in threading.enumerate() if t is not threading.main_thread()}
 
     # ------------------------------------------------------------ what counts as the student's backward
     def learn(self, modules) -> None:
@@ -99,10 +102,9 @@ class Watch:
     def _other_threads(self, frame, via: str):
         """A differentiation started in a thread of the student's while a student ``backward`` waits in another
         one (it started that thread and joins it): the same finding. Only the student's threads are looked at
-        (the grader's own, named ``grader-…``, never run autograd), so a loop without threads of its own only pays
-        for listing the threads."""
+        (the grader's own never run autograd), so a loop without threads of its own only pays for listing them."""
         current = threading.current_thread()
-        if not any(t is not current and not t.name.startswith("grader-") for t in threading.enumerate()):
+        if not any(t is not current and t.ident not in self.grader_threads for t in threading.enumerate()):
             return None
         entry = None  # the torch function the student's code called in this thread, as _inspect names it
         while frame is not None and not self._is_student(frame.f_code):

@@ -94,7 +94,8 @@ class UidPool:
                     # What the last student left is still dying (hundreds of processes torn down on a loaded
                     # machine take seconds): it would count towards this student's process limit, so that
                     # its interpreter could not start its threads. Another uid; this one is cleared next time.
-                    os.close(fd)
+                    if fd >= 0:  # (-1: no place for locks)
+                        os.close(fd)
                     continue
                 self._held[uid] = fd
                 return uid
