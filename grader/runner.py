@@ -15,10 +15,11 @@ import platform
 import sys
 import time
 import traceback
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Callable
 
-from grader import __version__, failures, hangs
+from grader import __version__, failures, hangs, sideprocess
 from grader.config import DEFAULT_POINTS, GradingConfig
 from grader.handin import NotASubmission, locate
 from grader.integrity.autograd import judge as autograd_judge, report_warnings as autograd_warnings
@@ -39,7 +40,8 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
     the same rule in a class) is copied for the student process and graded.
 
     ``name``: the student's name for the report; ``launcher``: a :class:`WarmLauncher` shared by a
-    class run, which forks the student process from a warm interpreter. Raises :class:`NotASubmission`.
+    class run, which forks the student process from a warm interpreter. Alone on two cores, a hand-in gets a
+    second student process for the SGD check (:mod:`grader.sideprocess`). Raises :class:`NotASubmission`.
     """
     started_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
@@ -50,32 +52,39 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
     located = locate(submission)
     root = located.root
     deadline = time.monotonic() + config.submission_timeout_s
-    with sandbox_for(launcher.level if launcher else config.sandbox, config.limits) as sandbox, \
-            StudentSession(root, config.load_timeout_s, launcher, sandbox) as session:
-        session.begin_load()  # the student process imports torch while this one does too
+    with ExitStack() as stack:
+        own = sideprocess.launcher_for(config, launcher, stack)  # imports torch while this process does
+        sandbox = stack.enter_context(sandbox_for((launcher or own).level if (launcher or own) else config.sandbox,
+                                                  config.limits))
+        session = side = None
+        if own is None:
+            session = stack.enter_context(StudentSession(root, config.load_timeout_s, launcher, sandbox))
+            session.begin_load()  # the student process imports torch while this one does too
         from grader.checks import REGISTRY  # imports torch
         from grader.checks.gradcheck import warm_up
         from grader.data.handover import prepare_training_data
 
         warm_up()
+        if own is not None:  # both student processes are forked now that the launcher has imported torch
+            session = stack.enter_context(StudentSession(root, config.load_timeout_s, own, sandbox))
+            session.begin_load()
+            side = stack.enter_context(sideprocess.SideRun(root, config, own))
         specs = [s for s in REGISTRY if config.runs(s.id)]
         data, data_problem, data_source = None, None, None
         t_data = time.perf_counter()
         if any(s.needs_data for s in specs):
             data, data_problem, data_source = prepare_training_data(config, session.workdir)
         t_load = time.perf_counter()
-        load_info = session.finish_load()
+        raw_load = session.finish_load()
         from grader.checks.names import resolve_names  # names found in other files, script form, notebooks
-        load_info = session.load_info = resolve_names(load_info, session.copy_dir, session.notebooks)
+        load_info = session.load_info = resolve_names(raw_load, session.copy_dir, session.notebooks)
         printed = import_output(session, config.lang)  # now: what the checks' calls print comes later
         timings = {"setup_and_data": round(t_load - t0, 3), "data": round(t_load - t_data, 3),
                    "waiting_for_student_import": round(time.perf_counter() - t_load, 3)}
-        results = []
-        for spec in specs:
-            result = run_check(spec, session, config, load_info, data, data_problem, deadline)
-            results.append(result)
-            if on_result:
-                on_result(result)
+        beside = side.start(specs, session, raw_load, config, load_info, data, data_problem, deadline) \
+            if side is not None else None
+        results = _run_checks(specs, session, side if beside else None, config, load_info, data, data_problem,
+                              deadline, on_result)
         for result in _course_results(config, session, load_info, deadline):  # after the built-in checks
             results.append(result)
             if on_result:
@@ -88,17 +97,51 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
             tuple(f"{r.id}: {w}" for r in results for w in r.details.get("accepted", ())) + \
             autograd_warnings(results, config.lang)
         restarts = session.restarts
+    process = "forked from a warm launcher" if launcher or own else "fresh interpreter"
     return SubmissionReport(
         grader_version=__version__,
         submission=SubmissionInfo(str(submission), name or submission.resolve().name, session.copied.hashes),
         started_at=started_at,
         duration_s=round(time.perf_counter() - t0, 3),
         environment={**environment(config, data_source, data_problem, restarts, sandbox), "timings_s": timings,
-                     "student_process": "forked from a warm launcher" if launcher else "fresh interpreter"},
+                     "student_process": process,
+                     **({"second_process": [beside]} if beside and side.delivered else {})},
         checks=tuple(results),
         warnings=warnings,
         withheld=withheld(config),
     )
+
+
+def _run_checks(specs, session: StudentSession, side, config: GradingConfig, load_info, data, data_problem,
+                deadline: float, on_result: Callable[[CheckResult], None] | None) -> list[CheckResult]:
+    """Every built-in check in its order. The one ``side`` runs in the second student process is taken at its
+    turn if it has already passed or failed, else after the others (which run meanwhile) or, when the side
+    result is set aside, run here then; ``on_result`` still sees the results in the report's order."""
+    slots: list[CheckResult | None] = []
+    deferred: int | None = None
+    emitted = 0
+    for spec in specs:
+        if side is not None and spec.id == side.check_id:
+            early = side.settled()
+            if early is None and session.hung:  # a hang here first: this process runs it, not waited for again
+                side.stop()
+                early = run_check(spec, session, config, load_info, data, data_problem, deadline)
+            if early is None:
+                deferred = len(slots)
+            slots.append(early)
+        else:
+            slots.append(run_check(spec, session, config, load_info, data, data_problem, deadline))
+        while on_result and emitted < len(slots) and slots[emitted] is not None:
+            on_result(slots[emitted])
+            emitted += 1
+    if deferred is not None and slots[deferred] is None:
+        spec = specs[deferred]
+        slots[deferred] = side.take(session) or run_check(spec, session, config, load_info, data, data_problem,
+                                                          deadline)
+    while on_result and emitted < len(slots):
+        on_result(slots[emitted])
+        emitted += 1
+    return slots  # type: ignore[return-value]
 
 
 def _course_results(config: GradingConfig, session: StudentSession, load_info, deadline: float) -> list[CheckResult]:

@@ -30,8 +30,11 @@ class WarmLauncher:
     seeing only ``class_root``, where every submission's temporary folder of the run is made), and each
     child builds a root of its own that holds only its submission (see zygote.py)."""
 
-    def __init__(self, level: str = "none") -> None:
+    def __init__(self, level: str = "none", wait: bool = True) -> None:
+        """``wait``: return once the launcher has imported torch (raises :class:`LauncherError` when it cannot
+        start); else return at once, and :meth:`wait_ready` (or the first :meth:`spawn`) waits."""
         self.level = level
+        self._ready: bool | None = None  # not known until the launcher says it is ready (or fails to)
         self._tmp = tempfile.TemporaryDirectory(prefix="grader-class-")
         self.class_root = Path(self._tmp.name).resolve()  # bound at this very path in the launcher's sandbox
         runtime = self.class_root / "runtime"
@@ -53,9 +56,19 @@ class WarmLauncher:
             argv, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, env=child_environment(), start_new_session=True, close_fds=True)
         theirs.close()
-        if not self._wait_readable(READY_TIMEOUT_S) or b"ready" not in self._sock.recv(4096):
+        if wait and not self.wait_ready():
             self.close()
             raise LauncherError("the warm launcher did not start")
+
+    def wait_ready(self, timeout_s: float = READY_TIMEOUT_S) -> bool:
+        """Wait until the launcher has imported torch; False when it did not start."""
+        with self._lock:
+            if self._ready is None:
+                try:
+                    self._ready = self._wait_readable(timeout_s) and b"ready" in self._sock.recv(4096)
+                except OSError:
+                    self._ready = False
+            return self._ready
 
     def _wait_readable(self, timeout_s: float) -> bool:
         return bool(select.select([self._sock], [], [], timeout_s)[0])
@@ -68,6 +81,8 @@ class WarmLauncher:
         root = root_spec(submission, workdir) if self.level != "none" else None
         request = json.dumps({"submission": str(submission), "workdir": str(workdir), "uid": uid,
                               "limits": limits or {}, "root": root}).encode()
+        if not self.wait_ready():
+            raise LauncherError("the warm launcher did not start")
         with self._lock:
             if self.proc.poll() is not None:
                 raise LauncherError("the warm launcher has stopped")

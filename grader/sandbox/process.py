@@ -121,15 +121,7 @@ class StudentProcess:
         sent to that PID 1 itself reaches it."""
         if self.pid is None:
             return
-        for child in children_of(self.pid):
-            try:
-                os.kill(child, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        self.send_kill()
         if self.proc is not None:
             try:
                 self.proc.wait(timeout=10)
@@ -140,6 +132,21 @@ class StudentProcess:
             while self.alive and time.monotonic() < deadline:
                 time.sleep(0.01)
         self._close_pipes()
+
+    def send_kill(self) -> None:
+        """Only the signals of :meth:`kill`: safe while another thread waits for this process's reply (the
+        pipes stay open, so that thread sees the end of the process, not a descriptor closed under it)."""
+        if self.pid is None:
+            return
+        for child in children_of(self.pid):
+            try:
+                os.kill(child, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def close(self) -> None:
         """Ask nothing more: close the pipes and make sure nothing is left running."""

@@ -152,12 +152,13 @@ class StudentSession:
     def loadable(self) -> tuple[str, ...]:
         return tuple(m for m in self.present if m not in self.failures)
 
-    def finish_load(self) -> LoadInfo:
+    def finish_load(self, retry: bool = True) -> LoadInfo:
         """Wait for the import to finish (bounded by the load time limit).
 
         When one file hangs or kills the process while importing, the process is
         restarted without that file so that the others can still be graded
-        (except when it is ``tp1.py``, which the others import).
+        (except when it is ``tp1.py``, which the others import). ``retry=False``: raise the
+        :class:`StudentFailure` instead (the second process of :mod:`grader.sideprocess`).
         """
         assert self.process is not None
         while True:
@@ -166,6 +167,8 @@ class StudentSession:
                 reply = self.process.receive(max(remaining, 0.0), doing=Doing("loading"))
                 break
             except StudentFailure as failure:
+                if not retry:
+                    raise
                 event = self.process.last_event or {}
                 module = event.get("module") if event.get("module") in self.loadable else self.loadable[0]
                 self.process.close()
