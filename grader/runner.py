@@ -53,22 +53,10 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
     root = located.root
     deadline = time.monotonic() + config.submission_timeout_s
     with ExitStack() as stack:
-        own = sideprocess.launcher_for(config, launcher, stack)  # imports torch while this process does
-        sandbox = stack.enter_context(sandbox_for((launcher or own).level if (launcher or own) else config.sandbox,
-                                                  config.limits))
-        session = side = None
-        if own is None:
-            session = stack.enter_context(StudentSession(root, config.load_timeout_s, launcher, sandbox))
-            session.begin_load()  # the student process imports torch while this one does too
-        from grader.checks import REGISTRY  # imports torch
-        from grader.checks.gradcheck import warm_up
+        session, side, sandbox = _start_student(stack, root, config, launcher)
+        from grader.checks import REGISTRY
         from grader.data.handover import prepare_training_data
 
-        warm_up()
-        if own is not None:  # both student processes are forked now that the launcher has imported torch
-            session = stack.enter_context(StudentSession(root, config.load_timeout_s, own, sandbox))
-            session.begin_load()
-            side = stack.enter_context(sideprocess.SideRun(root, config, own))
         specs = [s for s in REGISTRY if config.runs(s.id)]
         data, data_problem, data_source = None, None, None
         t_data = time.perf_counter()
@@ -91,13 +79,9 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
                 on_result(result)
         notes = (located.note(Path(submission)), *session.copied.notes, *session.notebook_notes,
                  *handin_warnings(config, root, submission))
-        warnings = tuple(render(failures.warning(w), config.lang) for w in load_info.warnings) + \
-            tuple(render(note, config.lang) for note in notes if note is not None) + \
-            printed + \
-            tuple(f"{r.id}: {w}" for r in results for w in r.details.get("accepted", ())) + \
-            autograd_warnings(results, config.lang)
+        warnings = _warnings(config, load_info, notes, printed, results)
         restarts = session.restarts
-    process = "forked from a warm launcher" if launcher or own else "fresh interpreter"
+    process = "forked from a warm launcher" if session.launcher else "fresh interpreter"
     return SubmissionReport(
         grader_version=__version__,
         submission=SubmissionInfo(str(submission), name or submission.resolve().name, session.copied.hashes),
@@ -110,6 +94,43 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
         warnings=warnings,
         withheld=withheld(config),
     )
+
+
+def _warnings(config: GradingConfig, load_info, notes, printed: tuple[str, ...], results) -> tuple[str, ...]:
+    """The report's warnings: the import's, the notes on the hand-in, what the import printed, what the checks
+    accepted with a remark, and the integrity watch's."""
+    return tuple(render(failures.warning(w), config.lang) for w in load_info.warnings) + \
+        tuple(render(note, config.lang) for note in notes if note is not None) + \
+        printed + \
+        tuple(f"{r.id}: {w}" for r in results for w in r.details.get("accepted", ())) + \
+        autograd_warnings(results, config.lang)
+
+
+def _start_student(stack: ExitStack, root: Path, config: GradingConfig, launcher):
+    """The student process(es), loading the hand-in, and the grader's torch imported meanwhile:
+    ``(session, side run or None, sandbox)``, closed with ``stack``.
+
+    In a class run (``launcher``) or with one core, one student process; it starts importing torch before
+    this process does. Alone on two cores, a warm launcher imports torch while this process does, then forks
+    the main student process and a second one for the SGD check (:mod:`grader.sideprocess`)."""
+    own = sideprocess.launcher_for(config, launcher, stack)
+    sandbox = stack.enter_context(sandbox_for((launcher or own).level if (launcher or own) else config.sandbox,
+                                              config.limits))
+    session = side = None
+    if own is None:
+        session = stack.enter_context(StudentSession(root, config.load_timeout_s, launcher, sandbox))
+        session.begin_load()  # the student process imports torch while this one does too
+    from grader.checks.gradcheck import warm_up  # imports torch
+
+    warm_up()
+    if session is None:  # both student processes are forked now that the launcher has imported torch
+        if not own.wait_ready():
+            own = None  # it did not start: one fresh student process
+        session = stack.enter_context(StudentSession(root, config.load_timeout_s, own, sandbox))
+        session.begin_load()
+        if own is not None:
+            side = stack.enter_context(sideprocess.SideRun(root, config, own))
+    return session, side, sandbox
 
 
 def _run_checks(specs, session: StudentSession, side, config: GradingConfig, load_info, data, data_problem,

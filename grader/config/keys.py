@@ -193,7 +193,7 @@ KEYS: tuple[Key, ...] = (
           ("n_epochs", "n_epochs", _integer(1), "epochs"),
           *((("batch_size", "batch_size", _integer(1), "batch size"),) if name == "minibatch" else ()),
           *((("train_rows", "train_rows", _integer(1), "the loop gets the first train_rows train rows (MSEs "
-              "on all of them)"),) if name == "sgd" else ()),
+              "on all of them; more than the train part's 16,512: every row)"),) if name == "sgd" else ()),
           ("margin", "rel_margin", _MARGIN, "train and test MSE ≤ optimum × (1 + margin)"))),
     Key("integrity.autograd_in_backward", "autograd_in_backward", _integrity_mode, "a backward that asks "
         "autograd for its gradients: \"fail\" its backward and gradcheck checks, or \"warn\" (points kept)"),
