@@ -116,8 +116,12 @@ def _data() -> Finding:
 
 
 def _cores() -> Finding:
+    from grader import sideprocess
+
     cores = os.cpu_count() or 1
-    return Finding("cores", INFO, f"{cores}; a class run uses --jobs {cores} by default")
+    alone = "a hand-in graded alone runs its SGD check in a second student process" if sideprocess.available() \
+        else "a hand-in graded alone uses one student process"
+    return Finding("cores", INFO, f"{cores}; a class run uses --jobs {cores} by default; {alone}")
 
 
 def _student_libs() -> Finding:

@@ -35,23 +35,29 @@ from grader.sandbox.errors import StudentFailure
 from grader.sandbox.isolation import resolve_level, sandbox_for
 from grader.sandbox.session import LoadInfo, StudentSession
 
-__all__ = ["ENV_VAR", "SIDE_CHECKS", "SideRun", "launcher_for"]
+__all__ = ["ENV_VAR", "SIDE_CHECKS", "SideRun", "available", "launcher_for", "usable_cores", "wanted"]
 
 SIDE_CHECKS = ("train.sgd",)
 ENV_VAR = "GRADER_SIDE_PROCESS"
 
 
-def _cores() -> int:
+def usable_cores() -> int:
+    """The cores this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
         return os.cpu_count() or 1
 
 
+def available() -> bool:
+    """Two cores or more for this process, and not turned off (``GRADER_SIDE_PROCESS=0``)."""
+    return os.environ.get(ENV_VAR, "1") != "0" and usable_cores() >= 2
+
+
 def wanted(config: GradingConfig, class_launcher) -> bool:
     """A second student process pays: one hand-in graded alone, two cores, a side check and another check that
     calls the student's code to run beside it."""
-    if class_launcher is not None or os.environ.get(ENV_VAR, "1") == "0" or _cores() < 2:
+    if class_launcher is not None or not available():
         return False
     others = [c for c in DEFAULT_POINTS if c not in SIDE_CHECKS and c != "load" and config.runs(c)]
     return any(config.runs(c) for c in SIDE_CHECKS) and bool(others)

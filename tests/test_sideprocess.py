@@ -36,7 +36,7 @@ def _verdicts(report):
     return {c.id: (c.status.value, c.score, c.message) for c in report.checks}
 
 
-@pytest.mark.skipif(sideprocess._cores() < 2, reason="a second student process needs two cores")
+@pytest.mark.skipif(sideprocess.usable_cores() < 2, reason="a second student process needs two cores")
 @pytest.mark.parametrize("edits, expected", [
     ({}, "passed"),
     ({"tp1_autograd": [("param -= epsilon * param.grad", "param += epsilon * param.grad")]}, "failed"),
@@ -54,7 +54,7 @@ def test_the_sgd_check_runs_beside_the_others_with_the_verdicts_of_one_process(t
     assert child_processes_of_grader() == []
 
 
-@pytest.mark.skipif(sideprocess._cores() < 2, reason="a second student process needs two cores")
+@pytest.mark.skipif(sideprocess.usable_cores() < 2, reason="a second student process needs two cores")
 def test_an_sgd_loop_that_hangs_costs_its_limit_beside_the_other_checks(tmp_path):
     sub = mutate(tmp_path, tp1_autograd=[(SGD_STEP, "            while True:\n                pass\n" + SGD_STEP)])
     start = time.monotonic()
@@ -68,7 +68,7 @@ def test_an_sgd_loop_that_hangs_costs_its_limit_beside_the_other_checks(tmp_path
     assert child_processes_of_grader() == []
 
 
-@pytest.mark.skipif(sideprocess._cores() < 2, reason="a second student process needs two cores")
+@pytest.mark.skipif(sideprocess.usable_cores() < 2, reason="a second student process needs two cores")
 def test_a_hang_before_the_sgd_turn_sets_the_side_run_aside(tmp_path):
     """MSE.backward hangs in the main process: the SGD check, stuck in it beside, is run in the main process at
     its turn, where the function is not called again, as in one process."""
@@ -88,7 +88,7 @@ def test_a_hang_before_the_sgd_turn_sets_the_side_run_aside(tmp_path):
 
 def test_a_second_process_only_where_it_pays(monkeypatch):
     config = GradingConfig()
-    monkeypatch.setattr(sideprocess, "_cores", lambda: 2)
+    monkeypatch.setattr(sideprocess, "usable_cores", lambda: 2)
     assert sideprocess.wanted(config, None)
     assert not sideprocess.wanted(config, class_launcher=object())  # a class run keeps the cores busy already
     assert not sideprocess.wanted(replace(config, only=("load", "train.sgd")), None)  # nothing to run beside it
@@ -96,7 +96,7 @@ def test_a_second_process_only_where_it_pays(monkeypatch):
     monkeypatch.setenv(sideprocess.ENV_VAR, "0")
     assert not sideprocess.wanted(config, None)
     monkeypatch.delenv(sideprocess.ENV_VAR)
-    monkeypatch.setattr(sideprocess, "_cores", lambda: 1)
+    monkeypatch.setattr(sideprocess, "usable_cores", lambda: 1)
     assert not sideprocess.wanted(config, None)
 
 
