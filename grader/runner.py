@@ -126,9 +126,10 @@ def _start_student(stack: ExitStack, root: Path, config: GradingConfig, launcher
     if session is None:  # both student processes are forked now that the launcher has imported torch
         if not own.wait_ready():
             own = None  # it did not start: one fresh student process
+        copying = time.perf_counter()
         session = stack.enter_context(StudentSession(root, config.load_timeout_s, own, sandbox))
         session.begin_load()
-        if own is not None:
+        if own is not None and time.perf_counter() - copying < sideprocess.MAX_COPY_S:
             side = stack.enter_context(sideprocess.SideRun(root, config, own))
     return session, side, sandbox
 

@@ -13,7 +13,8 @@ the report's order.
 The verdicts are those of a run in one process:
 
 - the second process is used only when the hand-in loaded cleanly in both processes, the same way; otherwise
-  it is stopped and the main process runs the check in its turn;
+  it is stopped and the main process runs the check in its turn (nor is it started when copying the hand-in
+  took over :data:`MAX_COPY_S`);
 - when, by the time the check's turn comes, a function of the hand-in has hung or crashed the main process
   (:mod:`grader.hangs`), a side result other than ``passed`` / ``failed`` is set aside and the check runs in
   the main process, where that function is not waited for again (one hang, one limit);
@@ -39,6 +40,9 @@ __all__ = ["ENV_VAR", "SIDE_CHECKS", "SideRun", "available", "launcher_for", "us
 
 SIDE_CHECKS = ("train.sgd",)
 ENV_VAR = "GRADER_SIDE_PROCESS"
+# The second process gets a copy of the hand-in of its own: not worth it when copying took longer than this
+# (a hand-in carrying a virtual environment: 6 s for 60 MB, docs/speed.md).
+MAX_COPY_S = 1.0
 
 
 def usable_cores() -> int:

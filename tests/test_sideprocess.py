@@ -110,3 +110,13 @@ def test_the_second_process_is_used_only_when_the_hand_in_loaded_the_same_way():
     assert sideprocess._same_load(info(MSE="class"), info(MSE="class"))
     assert not sideprocess._same_load(info(MSE="class"), info(MSE="class", extra="int"))
     assert not sideprocess._same_load(info(MSE="class"), LoadInfo({"tp1": ModuleLoad("tp1", True, False)}))
+
+
+@pytest.mark.skipif(sideprocess.usable_cores() < 2, reason="a second student process needs two cores")
+def test_no_second_copy_of_a_hand_in_that_is_slow_to_copy(tmp_path, monkeypatch):
+    """A hand-in carrying a virtual environment takes seconds to copy: the second process would cost more than
+    it saves."""
+    monkeypatch.setattr(sideprocess, "MAX_COPY_S", 0.0)
+    report = grade(mutate(tmp_path), *CHECKS, **QUICK)
+    assert statuses(report) == {c: "passed" for c in CHECKS}
+    assert "second_process" not in report.environment
