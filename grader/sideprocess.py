@@ -156,16 +156,11 @@ class SideRun:
         return self._result
 
     def take(self, main: StudentSession) -> CheckResult | None:
-        """The side check's result, waiting for it; None when the main process must run the check instead.
-
-        Called at the check's turn (after the checks before it, in the main process): when one of them
-        recorded a hang or a crash, only a verdict that no hang changes is kept (:meth:`settled`)."""
+        """The side check's result, waiting for it; None when it was stopped (the main process then runs the
+        check). Called after the checks that follow it ran in the main process: a hang among those does not
+        change it, as in one process, where the side check ran before them."""
         if self._thread is None or self._stopped:
             return None
-        if main.hung:
-            kept = self.settled()
-            self.stop()
-            return kept
         self._thread.join()
         if self._result is None:
             return None
