@@ -119,8 +119,12 @@ def _cores() -> Finding:
     from grader import sideprocess
 
     cores = os.cpu_count() or 1
-    alone = "a hand-in graded alone runs its SGD check in a second student process" if sideprocess.available() \
-        else "a hand-in graded alone uses one student process"
+    if not sideprocess.available():
+        alone = f"every check runs in one student process ({sideprocess.ENV_VAR}=0)"
+    elif sideprocess.beside(None):
+        alone = "a hand-in graded alone runs its SGD check in a second student process, beside the others"
+    else:
+        alone = "the SGD check runs in a second student process, at its turn"
     return Finding("cores", INFO, f"{cores}; a class run uses --jobs {cores} by default; {alone}")
 
 

@@ -69,7 +69,7 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
         printed = import_output(session, config.lang)  # now: what the checks' calls print comes later
         timings = {"setup_and_data": round(t_load - t0, 3), "data": round(t_load - t_data, 3),
                    "waiting_for_student_import": round(time.perf_counter() - t_load, 3)}
-        beside = side.start(specs, session, raw_load, config, load_info, data, data_problem, deadline) \
+        beside = side.begin(specs, session, raw_load, load_info, data, data_problem, deadline) \
             if side is not None else None
         results = _run_checks(specs, session, side if beside else None, config, load_info, data, data_problem,
                               deadline, on_result)
@@ -110,43 +110,47 @@ def _start_student(stack: ExitStack, root: Path, config: GradingConfig, launcher
     """The student process(es), loading the hand-in, and the grader's torch imported meanwhile:
     ``(session, side run or None, sandbox)``, closed with ``stack``.
 
-    In a class run (``launcher``) or with one core, one student process; it starts importing torch before
-    this process does. Alone on two cores, a warm launcher imports torch while this process does, then forks
-    the main student process and a second one for the SGD check (:mod:`grader.sideprocess`)."""
+    In a class run (``launcher``), the main student process is forked from the class's launcher; graded
+    alone, the student process starts importing torch before this process does, or a warm launcher does
+    (:func:`grader.sideprocess.launcher_for`) and forks it once this process has imported torch. The SGD
+    check gets a second process from the launcher (:mod:`grader.sideprocess`): beside the main one when a
+    hand-in graded alone has two cores, else at its turn."""
     own = sideprocess.launcher_for(config, launcher, stack)
-    sandbox = stack.enter_context(sandbox_for((launcher or own).level if (launcher or own) else config.sandbox,
-                                              config.limits))
-    session = side = None
+    forks = launcher or own
+    sandbox = stack.enter_context(sandbox_for(forks.level if forks else config.sandbox, config.limits))
+    session = None
+    copying = time.perf_counter()
     if own is None:
         session = stack.enter_context(StudentSession(root, config.load_timeout_s, launcher, sandbox))
         session.begin_load()  # the student process imports torch while this one does too
     from grader.checks.gradcheck import warm_up  # imports torch
 
     warm_up()
-    if session is None:  # both student processes are forked now that the launcher has imported torch
+    if session is None:  # forked now that the launcher has imported torch
         if not own.wait_ready():
-            own = None  # it did not start: one fresh student process
+            forks = own = None  # it did not start: one fresh student process
         copying = time.perf_counter()
         session = stack.enter_context(StudentSession(root, config.load_timeout_s, own, sandbox))
         session.begin_load()
-        if own is not None and time.perf_counter() - copying < sideprocess.MAX_COPY_S:
-            side = stack.enter_context(sideprocess.SideRun(root, config, own))
+    side = None
+    if forks is not None and sideprocess.wanted(config) and time.perf_counter() - copying < sideprocess.MAX_COPY_S:
+        side = stack.enter_context(sideprocess.SideRun(root, config, forks, sideprocess.beside(launcher)))
     return session, side, sandbox
 
 
 def _run_checks(specs, session: StudentSession, side, config: GradingConfig, load_info, data, data_problem,
                 deadline: float, on_result: Callable[[CheckResult], None] | None) -> list[CheckResult]:
-    """Every built-in check in its order. The one ``side`` runs in the second student process is taken at its
-    turn if it has already passed or failed, else after the others (which run meanwhile) or, when the side
-    result is set aside, run here then; ``on_result`` still sees the results in the report's order."""
+    """Every built-in check in its order. The SGD check runs in the second student process (``side``): its
+    result is taken at its turn (:meth:`SideRun.at_turn`) or, while it still runs beside the main process,
+    after the checks that follow; it runs here when that process cannot be used. ``on_result`` sees the
+    results in the report's order."""
     slots: list[CheckResult | None] = []
     deferred: int | None = None
     emitted = 0
     for spec in specs:
         if side is not None and spec.id == side.check_id:
-            early = side.settled()
-            if early is None and session.hung:  # a hang here first: this process runs it, not waited for again
-                side.stop()
+            early = side.at_turn(session)
+            if early is None and not side.running:  # the second process could not be used: this one runs it
                 early = run_check(spec, session, config, load_info, data, data_problem, deadline)
             if early is None:
                 deferred = len(slots)

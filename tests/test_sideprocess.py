@@ -1,7 +1,9 @@
-"""One hand-in on two cores (issue 15): the SGD check runs in a second student process beside the others.
+"""The SGD check in a student process of its own (issue 15): beside the other checks for a hand-in graded
+alone on two cores, at its turn in a class run or on one core.
 
-The verdicts must be those of a run in one student process (``GRADER_SIDE_PROCESS=0``), a hang in either
-process must still cost one limit, and no student process may outlive the run.
+The verdicts must be the same in every mode, and those of one process for a hand-in whose functions do not
+depend on each other's side effects (``GRADER_SIDE_PROCESS=0``); a hang in either process must still cost
+one limit, and no student process may outlive the run, nor a killed grader.
 """
 
 from __future__ import annotations
@@ -70,8 +72,8 @@ def test_an_sgd_loop_that_hangs_costs_its_limit_beside_the_other_checks(tmp_path
 
 @pytest.mark.skipif(sideprocess.usable_cores() < 2, reason="a second student process needs two cores")
 def test_a_hang_before_the_sgd_turn_sets_the_side_run_aside(tmp_path):
-    """MSE.backward hangs in the main process: the SGD check, stuck in it beside, is run in the main process at
-    its turn, where the function is not called again, as in one process."""
+    """MSE.backward hangs in the main process: the SGD check, stuck in it beside, is set aside and runs again at
+    its turn in a fresh second process, where the function is not called again, as in a class run."""
     sub = mutate(tmp_path, tp1=[(BACKWARD_MSE, LOOP + BACKWARD_MSE)])
     start = time.monotonic()
     report = grade(sub, "load", "mse.backward", "train.sgd", "train.minibatch", check_timeout_s=5,
@@ -81,23 +83,54 @@ def test_a_hang_before_the_sgd_turn_sets_the_side_run_aside(tmp_path):
                                 "train.minibatch": "skipped"}
     assert report.check("train.sgd").message == \
         "MSE.backward did not return within 5 s in mse.backward: not called again"
-    assert "second_process" not in report.environment  # its result was set aside
+    assert report.environment["second_process"] == ["train.sgd"]  # a fresh one, told what hung
+    assert report.check("train.sgd").duration_s < 60
     assert elapsed < 150, elapsed  # not the 300 s the SGD limit would have cost
     assert child_processes_of_grader() == []
 
 
 def test_a_second_process_only_where_it_pays(monkeypatch):
     config = GradingConfig()
+    assert sideprocess.wanted(config)
+    assert not sideprocess.wanted(replace(config, only=("load", "train.sgd")))  # nothing else to run
+    assert not sideprocess.wanted(replace(config, only=("load", "train.batch")))  # no SGD check
     monkeypatch.setattr(sideprocess, "usable_cores", lambda: 2)
-    assert sideprocess.wanted(config, None)
-    assert not sideprocess.wanted(config, class_launcher=object())  # a class run keeps the cores busy already
-    assert not sideprocess.wanted(replace(config, only=("load", "train.sgd")), None)  # nothing to run beside it
-    assert not sideprocess.wanted(replace(config, only=("load", "train.batch")), None)  # no SGD check
-    monkeypatch.setenv(sideprocess.ENV_VAR, "0")
-    assert not sideprocess.wanted(config, None)
-    monkeypatch.delenv(sideprocess.ENV_VAR)
+    assert sideprocess.beside(None)
+    assert not sideprocess.beside(class_launcher=object())  # a class run keeps the cores busy already: at its turn
     monkeypatch.setattr(sideprocess, "usable_cores", lambda: 1)
-    assert not sideprocess.wanted(config, None)
+    assert not sideprocess.beside(None)
+    monkeypatch.setenv(sideprocess.ENV_VAR, "0")
+    assert not sideprocess.wanted(config)
+
+
+# Red team, round 4: a descente_batch with a side effect on the others. In one process it changed the SGD
+# verdict with the mode (graded alone, SGD ran first in a fresh process; in a class, after descente_batch).
+GRAD_OFF = {"tp1_autograd": [("        test_losses.append(_evaluer(w, b, x_test, y_test))\n\n    return w, b, "
+                              "train_losses, test_losses\n\n\ndef descente_stochastique",
+                              "        test_losses.append(_evaluer(w, b, x_test, y_test))\n\n"
+                              "    torch.set_grad_enabled(False)\n    return w, b, train_losses, test_losses\n\n\n"
+                              "def descente_stochastique")]}
+NEEDS_BATCH = {"tp1_autograd": [("def descente_batch(x_train, y_train, x_test, y_test, epsilon, n_epochs):\n",
+                                 "_historique = None\n\n\ndef descente_batch(x_train, y_train, x_test, y_test, "
+                                 "epsilon, n_epochs):\n    global _historique\n    _historique = []\n"),
+                                (SGD_STEP, "            _historique.append(i)\n" + SGD_STEP)]}
+
+
+@pytest.mark.skipif(sideprocess.usable_cores() < 2, reason="a second student process needs two cores")
+@pytest.mark.parametrize("edits, sgd", [(GRAD_OFF, "passed"), (NEEDS_BATCH, "error")], ids=["grad_off", "needs_batch"])
+def test_the_sgd_verdict_is_the_same_graded_alone_in_a_class_and_on_one_core(tmp_path, monkeypatch, warm_launcher,
+                                                                             edits, sgd):
+    """The SGD check sees a process that has loaded the hand-in and run nothing else, in every mode."""
+    sub = mutate(tmp_path, **edits)
+    checks = ("load", "train.batch", "train.sgd", "train.minibatch")
+    alone = grade(sub, *checks, **QUICK)
+    in_class = grade(sub, *checks, launcher=warm_launcher, **QUICK)
+    monkeypatch.setattr(sideprocess, "usable_cores", lambda: 1)
+    one_core = grade(sub, *checks, **QUICK)
+    assert alone.check("train.sgd").status.value == sgd
+    assert _verdicts(alone) == _verdicts(in_class) == _verdicts(one_core)
+    assert alone.environment["second_process"] == in_class.environment["second_process"] == \
+        one_core.environment["second_process"] == ["train.sgd"]
 
 
 def test_the_second_process_is_used_only_when_the_hand_in_loaded_the_same_way():
@@ -120,3 +153,61 @@ def test_no_second_copy_of_a_hand_in_that_is_slow_to_copy(tmp_path, monkeypatch)
     report = grade(mutate(tmp_path), *CHECKS, **QUICK)
     assert statuses(report) == {c: "passed" for c in CHECKS}
     assert "second_process" not in report.environment
+
+
+def _kill_processes_under(folder) -> None:
+    """Clean-up after a failed run: kill the processes whose command line or working folder is in ``folder``."""
+    import os
+    import signal
+    from pathlib import Path
+
+    for proc in Path("/proc").iterdir():
+        try:
+            inside = str(folder) in (proc / "cmdline").read_bytes().decode(errors="replace") or \
+                os.readlink(proc / "cwd").startswith(str(folder))
+            if proc.name.isdigit() and inside:
+                os.kill(int(proc.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue
+
+
+@pytest.mark.skipif(sideprocess.usable_cores() < 2, reason="a second student process needs two cores")
+@pytest.mark.parametrize("level", ["bwrap", "unshare"])
+def test_a_killed_grader_takes_both_student_processes_with_it(tmp_path, level):
+    """The grader killed (a CI job cancelled) while the second process runs a loop that sleeps: no student
+    process is left. Forked by the launcher, it has no parent-death signal of its own once it drops its uid;
+    the root process waiting for it kills its PID namespace when the launcher dies (red team, round 4)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import uuid
+
+    from conftest import SESSION_TMP
+    from grader.sandbox.isolation import level_and_reason
+
+    got, why = level_and_reason(level)
+    if got != level:
+        pytest.skip(f"the {level} sandbox level is not available here ({why})")
+    marker = f"sgd_started_{uuid.uuid4().hex}"
+    sleep = f"            open('{marker}', 'w').close()\n            while True:\n                time.sleep(1000)\n"
+    sub = mutate(tmp_path, tp1_autograd=[("import torch\n", "import time\n\nimport torch\n"), (SGD_STEP, sleep + SGD_STEP)])
+    env = {**os.environ, "GRADER_SANDBOX": level}  # TMPDIR: this session's, where the helpers look
+    grader = subprocess.Popen([sys.executable, "-m", "grader", "check", str(sub), "--json", str(tmp_path / "r.json")],
+                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    found = []
+    try:
+        deadline = time.monotonic() + 600
+        while not found:
+            found = list(SESSION_TMP.rglob(marker))
+            assert grader.poll() is None and time.monotonic() < deadline, "the SGD check never started"
+            time.sleep(0.5)
+    finally:
+        grader.send_signal(signal.SIGKILL)
+        grader.wait()
+    run_folder = found[0].parents[2]  # grader-class-*/grader-*/submission/<marker>
+    try:
+        assert [p for p in child_processes_of_grader(settle_s=10) if str(run_folder) in p] == []
+    finally:
+        _kill_processes_under(run_folder)
+

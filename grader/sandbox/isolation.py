@@ -329,7 +329,9 @@ def launcher_command(level: str, argv: list[str], class_root: Path) -> list[str]
     if os.geteuid() != 0:
         return None  # its children would need to create namespaces and keep a uid of their own
     if level == "bwrap":
-        caps = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SYS_CHROOT", "CAP_SETPCAP")
+        # CAP_KILL: the root process that waits for each forked student kills the student's PID namespace when
+        # the launcher dies (zygote.py); the student drops every capability before its code runs.
+        caps = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SYS_CHROOT", "CAP_SETPCAP", "CAP_KILL")
         return bwrap_args(rw=[class_root], ro=[], new_pid=False, caps=caps) + ["--"] + argv
     return ["unshare", "--mount", "--net", "--ipc", "--uts", "--"] + argv
 

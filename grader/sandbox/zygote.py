@@ -32,6 +32,7 @@ import socket
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+PR_SET_PDEATHSIG = 1
 
 
 def _load(name: str, filename: str):
@@ -71,15 +72,34 @@ def _become_student(child, confine, request: dict, req_fd: int, resp_fd: int) ->
     does the rest while this process waits for it (and exits with its code)."""
     root = request.get("root")
     if root is not None:
+        launcher = os.getppid()
         confine.new_namespaces()
         pid = os.fork()
         if pid:
             os.close(req_fd)
             os.close(resp_fd)
+            _die_with_launcher(confine, pid, launcher)
             return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) & 0xFF
     confine.confine(root, request.get("uid"), request.get("limits") or {})
     _serve(child, request, req_fd, resp_fd)
     return 0
+
+
+def _die_with_launcher(confine, pid: int, launcher: int) -> None:
+    """When the launcher dies (the grader was killed: bwrap takes the launcher with it), kill PID 1 of the
+    student's PID namespace, which takes every process of the namespace with it. PID 1's own parent-death
+    signal is cleared when it drops to the student's uid, and an orphan would be re-parented and keep running;
+    this process stays root and runs no student code, so the student cannot send it this signal."""
+    def kill_namespace(_signum, _frame):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        finally:
+            os._exit(1)
+
+    signal.signal(signal.SIGUSR2, kill_namespace)
+    confine._libc().prctl(PR_SET_PDEATHSIG, signal.SIGUSR2, 0, 0, 0)
+    if os.getppid() != launcher:  # it died before the signal was asked for
+        kill_namespace(None, None)
 
 
 def _report(line: str) -> None:
