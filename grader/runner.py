@@ -119,7 +119,6 @@ def _start_student(stack: ExitStack, root: Path, config: GradingConfig, launcher
     forks = launcher or own
     sandbox = stack.enter_context(sandbox_for(forks.level if forks else config.sandbox, config.limits))
     session = None
-    copying = time.perf_counter()
     if own is None:
         session = stack.enter_context(StudentSession(root, config.load_timeout_s, launcher, sandbox))
         session.begin_load()  # the student process imports torch while this one does too
@@ -129,11 +128,10 @@ def _start_student(stack: ExitStack, root: Path, config: GradingConfig, launcher
     if session is None:  # forked now that the launcher has imported torch
         if not own.wait_ready():
             forks = own = None  # it did not start: one fresh student process
-        copying = time.perf_counter()
         session = stack.enter_context(StudentSession(root, config.load_timeout_s, own, sandbox))
         session.begin_load()
     side = None
-    if forks is not None and sideprocess.wanted(config) and time.perf_counter() - copying < sideprocess.MAX_COPY_S:
+    if forks is not None and sideprocess.wanted(config) and sideprocess.small_enough(session.copied):
         side = stack.enter_context(sideprocess.SideRun(root, config, forks, sideprocess.beside(launcher)))
     return session, side, sandbox
 

@@ -145,14 +145,28 @@ def test_the_second_process_is_used_only_when_the_hand_in_loaded_the_same_way():
     assert not sideprocess._same_load(info(MSE="class"), LoadInfo({"tp1": ModuleLoad("tp1", True, False)}))
 
 
-@pytest.mark.skipif(sideprocess.usable_cores() < 2, reason="a second student process needs two cores")
-def test_no_second_copy_of_a_hand_in_that_is_slow_to_copy(tmp_path, monkeypatch):
-    """A hand-in carrying a virtual environment takes seconds to copy: the second process would cost more than
-    it saves."""
-    monkeypatch.setattr(sideprocess, "MAX_COPY_S", 0.0)
-    report = grade(mutate(tmp_path), *CHECKS, **QUICK)
-    assert statuses(report) == {c: "passed" for c in CHECKS}
-    assert "second_process" not in report.environment
+def test_a_hand_in_too_large_to_copy_twice_gets_one_process_alone_and_in_a_class(tmp_path, warm_launcher):
+    """A hand-in carrying a virtual environment takes seconds to copy: no second copy. Decided by what was
+    copied, not by how long it took (red team, round 5: a time limit put the same hand-in in a second process
+    graded alone and not in a class, under load, and its SGD verdict changed)."""
+    sub = mutate(tmp_path, **GRAD_OFF)
+    (sub / "junk").mkdir()
+    for i in range(sideprocess.MAX_COPY_FILES + 1):
+        (sub / "junk" / f"f{i}.txt").write_text(f"x={i}\n")
+    checks = ("load", "train.batch", "train.sgd")
+    alone = grade(sub, *checks, **QUICK)
+    in_class = grade(sub, *checks, launcher=warm_launcher, **QUICK)
+    assert "second_process" not in alone.environment and "second_process" not in in_class.environment
+    assert _verdicts(alone) == _verdicts(in_class)
+    assert alone.check("train.sgd").status.value == "error"  # after descente_batch turned autograd off
+
+
+def test_how_large_a_hand_in_may_be_to_be_copied_twice():
+    from grader.handin import Copied
+
+    assert sideprocess.small_enough(Copied({}, (), files=3, bytes=30_000))
+    assert not sideprocess.small_enough(Copied({}, (), files=sideprocess.MAX_COPY_FILES + 1, bytes=1000))
+    assert not sideprocess.small_enough(Copied({}, (), files=10, bytes=sideprocess.MAX_COPY_BYTES + 1))
 
 
 def _kill_processes_under(folder) -> None:

@@ -44,6 +44,8 @@ _CHUNK = 2**20
 class Copied:
     hashes: dict[str, str]  # relative path -> sha256, for the .py files copied
     notes: tuple[Msg, ...]  # what the report says about the copy
+    files: int = 0  # how many files were copied
+    bytes: int = 0  # and their total size
 
 
 @dataclass
@@ -77,7 +79,7 @@ def copy_handin(src: Path, dst: Path) -> Copied:
         if digest is not None:
             hashes[rel] = digest
     notes = _lab_names(Path(dst)) + _notes(plan)
-    return Copied(dict(sorted(hashes.items())[:MAX_HASHED]), tuple(notes))
+    return Copied(dict(sorted(hashes.items())[:MAX_HASHED]), tuple(notes), count, total)
 
 
 def _plan(src: Path) -> _Plan:

@@ -90,9 +90,15 @@ def _die_with_launcher(confine, pid: int, launcher: int) -> None:
     student's PID namespace, which takes every process of the namespace with it. PID 1's own parent-death
     signal is cleared when it drops to the student's uid, and an orphan would be re-parented and keep running;
     this process stays root and runs no student code, so the student cannot send it this signal."""
+    try:  # that very process, even once reaped: a pid can be reused, a pidfd cannot
+        pidfd = os.pidfd_open(pid)
+        send = lambda: signal.pidfd_send_signal(pidfd, signal.SIGKILL)  # noqa: E731
+    except (AttributeError, OSError):  # pragma: no cover - a kernel before 5.3
+        send = lambda: os.kill(pid, signal.SIGKILL)  # noqa: E731
+
     def kill_namespace(_signum, _frame):
         try:
-            os.kill(pid, signal.SIGKILL)
+            send()
         finally:
             os._exit(1)
 
