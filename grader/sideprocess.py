@@ -115,7 +115,11 @@ class SideRun:
         self.sandbox = self._stack.enter_context(sandbox_for(launcher.level, config.limits))  # a uid of its own
         self.session: StudentSession | None = None
         if alongside:
-            self._new_session({})
+            try:
+                self._new_session({})
+            except BaseException:
+                self._stack.close()  # the uid goes back to the pool
+                raise
         self.check_id: str | None = None
         self._args: tuple = ()
         self._thread: threading.Thread | None = None
