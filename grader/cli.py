@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import difflib
-import os
 import sys
 import traceback
 from dataclasses import replace
@@ -28,7 +27,8 @@ from grader.config.options import (ConfigError, Overrides, UsageProblem, resolve
 from grader.config import DEFAULT_POINTS, GradingConfig
 from grader.i18n import Msg, render as tr
 from grader.classmode.commands import check_class, merge_reports
-from grader.cli_output import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, error, say, usage_error
+from grader.cli_output import (EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, error, exit_without_finalizing,
+                               remember_exit_code, say, started_as_grader, usage_error)
 from grader.text import visible
 
 DEFAULT_REPORT_DIR = Path("grader-reports")
@@ -354,43 +354,18 @@ def doctor_command(path: Path = typer.Argument(Path("."), help="Where grading wo
     raise typer.Exit(EXIT_OK if can_grade(findings) else EXIT_FAILED)
 
 
-_EXIT_CODE: list[int] = []  # the exit code main() ended with, for _exit_without_finalizing
-
-
-def _exit_without_finalizing() -> None:
-    """Registered first by :func:`main`, so run last at exit, after every other exit handler (temporary
-    folders included): end the process with main's exit code without the interpreter's finalization, where
-    torch's C++ destructors wait about a second for a thread of their own. Only after a normal exit: after
-    any other exception Python finalizes as usual."""
-    if not _EXIT_CODE:
-        return
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(_EXIT_CODE[0])
-
-
-def _started_as_grader() -> bool:
-    """This process is the ``grader`` command (its console script, or ``python -m grader``)."""
-    started = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path()
-    return started.name == "grader" or started.resolve() == Path(__file__).with_name("__main__.py").resolve()
-
-
 def main() -> None:
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate missed by a renderer prints as "\udcff"
         try:
             stream.reconfigure(errors="backslashreplace")
         except (AttributeError, ValueError):  # not a text file we can reconfigure (e.g. replaced by a test)
             pass
-    if _started_as_grader():  # not a test or a program calling main() in a process of its own
-        atexit.register(_exit_without_finalizing)
+    if started_as_grader():  # not a test or a program calling main() in a process of its own
+        atexit.register(exit_without_finalizing)
     try:
         app()
     except SystemExit as exc:
-        code = exc.code
-        _EXIT_CODE.append(code if isinstance(code, int) else 0 if code is None else 1)
+        remember_exit_code(exc.code)
         raise
     except Exception:  # last resort: never a traceback wall
         print("internal error of the grader:", visible(traceback.format_exc().splitlines()[-1]), file=sys.stderr)
