@@ -40,8 +40,8 @@ def grade(submission: Path, config: GradingConfig, on_result: Callable[[CheckRes
     the same rule in a class) is copied for the student process and graded.
 
     ``name``: the student's name for the report; ``launcher``: a :class:`WarmLauncher` shared by a
-    class run, which forks the student process from a warm interpreter. Alone on two cores, a hand-in gets a
-    second student process for the SGD check (:mod:`grader.sideprocess`). Raises :class:`NotASubmission`.
+    class run, which forks the student process from a warm interpreter. Wherever a warm launcher runs, the SGD
+    check gets a second student process (:mod:`grader.sideprocess`). Raises :class:`NotASubmission`.
     """
     started_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
