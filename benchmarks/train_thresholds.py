@@ -60,6 +60,33 @@ FINDINGS (torch 2.13 CPU, Python 3.11, measured 2026-11-24)
    epoch, margin 50 %; MSEs still on the full train/test parts against the full-train optimum):
    half the student's time, which was most of a single check's. See finding 7. The full epoch
    is SGD_FULL_EPOCH (``--sgd-full-epoch``).
+
+4. Minibatch: the noise floor follows eps/batch_size, convergence follows eps*steps.
+   Sweep (5 seeds): eps/batch_size = 5e-4 with 3 epochs is within +1.4 % for batch sizes
+   32, 64 and 128; more epochs do not help (+2.4 % at 10) and larger eps/batch_size only
+   adds noise (+3 % to +7 %). The "first batch only" bug (a ``return``/``break`` one level
+   too deep) makes n_epochs updates in total, so few epochs and small steps are what catch
+   it: at eps 0.192, batch 128, 10 epochs it came within +3.2 % of the optimum and would
+   pass any margin above that -- avoid such settings. Chosen: batch 32, eps 0.02, 4 epochs:
+   2,064 updates, 0.29 s; first-batch-only makes 4 updates and fails by x11 to x31 (and
+   returns in ~2 ms, a usable hint).
+
+5. Every bug in the final run fails on every seed, by a wide gap: wrong sign, loss summed
+   without 1/q (batch, minibatch) and, for SGD/minibatch, grads never zeroed or zeroed once
+   per epoch DIVERGE (NaN/inf, or x1e6 and worse -- the grader must count a non-finite MSE
+   as a failure; ``nan <= threshold`` is False, so a plain comparison does); update on a
+   copy returns the initial w (x15 to x43, identical for every loop since the init is
+   seeded: a "w never moved" hint is possible); bias never updated
+   costs ~mean(y)² (x11). With one target column, ``.mean()`` and ``1/q ||Ŷ-Y||²`` are the
+   same number, and both correct variants pass. A loss summed without 1/q is the same as
+   the mean for SGD (q = 1): not a bug there.
+
+6. Correct loops added with the descent probes (2026-11-30, ``--only``, 20 seeds each, loaded machine):
+   torch.optim.SGD (batch +0.01 %, sgd +5.96 %, minibatch +1.97 %), DataLoader (sgd +4.35 %,
+   minibatch +2.24 %), rows sampled with replacement (sgd +7.55 %, the new worst correct SGD run,
+   0.4661 / 0.4573; minibatch +2.37 %): all pass, within a third of each margin. DataLoader and
+   torch.optim.SGD cost more per step (SGD epoch medians 29 s and 27 s on the machine loaded by
+   other sessions, against 17 s there for rows indexed with torch.randint; finding 3's 1.9 s was
    measured unloaded).
 
 7. SGD on the first 8,000 train rows, eps 3e-3, one epoch (issue 15, 2026-11-30). A first run on a machine
