@@ -39,8 +39,8 @@ def test_defaults_are_the_behaviour_before_the_configuration_file():
     assert (config.descent_epsilon, config.descent_n_iter, config.descent_rel_margin) == (0.05, 500, 0.05)
     assert (config.split_seed, config.test_fraction) == (0, 0.2)
     assert config.batch == TrainingSettings(0.3, 200, None, 0.05)
-    assert config.sgd == TrainingSettings(0.003, 1, None, 0.5, 8000)
-    assert config.minibatch == TrainingSettings(0.02, 4, 32, 0.10)
+    assert config.sgd == TrainingSettings(0.005, 1, None, 0.8, 4000)
+    assert config.minibatch == TrainingSettings(0.03, 2, 32, 0.12)
     assert (config.hidden, config.teacher, config.pass_mark) == ((), False, None)
 
 
@@ -70,7 +70,7 @@ def other_value(key):
         "data.test_fraction": (0.3, 0.3),
         "sandbox.level": ("none", "none"),
         "sandbox.require": ("unshare", "unshare"),
-        "train.sgd.train_rows": (4000, 4000),  # default 8000; 20000 (more than the train part): every row
+        "train.sgd.train_rows": (6000, 6000),  # default 4000; 20000 (more than the train part): every row
         "integrity.autograd_in_backward": ("warn", "warn"),
         "integrity.similarity_threshold": (0.8, 0.8),
         "integrity.handout": ("handout", None),  # checked against the file's folder below
