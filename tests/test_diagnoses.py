@@ -119,6 +119,9 @@ TRAINING = {
         "    return sol[:-1], sol[-1:].reshape(1), [1.0] * n_epochs, [1.0] * n_epochs\n"
         "    w, b = _init_parametres(x_train.shape[1])\n    train_losses, test_losses = [], []\n\n"
         "    for _ in range(n_epochs):\n        # tolist()")]}),
+    "train.too_few_steps": ("train.sgd", "failed", {"tp1_autograd": [(
+        "        for i in torch.randperm(len(x_train)).tolist():\n",
+        "        for i in torch.randperm(len(x_train)).tolist()[:1000]:  # left from debugging\n")]}),
     "train.bias_not_updated": ("train.minibatch", "failed", {"tp1_autograd": [
         ("_pas_de_gradient((w, b), epsilon)", "_pas_de_gradient((w,), epsilon)")]}),
     "train.grads_accumulate": ("train.batch", "failed", {"tp1_autograd": [("            param.grad.zero_()\n", "")]}),

@@ -14,6 +14,17 @@ then a small epsilon, one epoch) and establish that it steps along the gradient
 (``details["probes"]``). A check passes when the MSEs are under the thresholds
 AND descent is established; good parameters whose descent cannot be established
 fail with ``train.not_gradient_descent``, whose hint says what the probes saw.
+
+The probes see one epoch on a few hundred rows, so they cannot see a loop that
+stops early (a ``break`` or a slice of the rows left from debugging) or ignores
+``n_epochs``; with the noisy SGD and mini-batch workloads such a loop can still
+end under the thresholds (red team, issue 15). So the graded call is also
+counted: the student process reports how many backward passes autograd ran
+during it (``details["steps"]``), and a loop that ran fewer than
+:data:`MIN_STEPS_RATIO` of the steps one call makes (one per epoch, per batch,
+per row) fails with ``train.too_few_steps``. The count is the student process's
+word: it can only fail a loop, never pass one, and a loop that ran none (no
+autograd, or no count) is not judged on it.
 A failure is diagnosed from the same probe results by
 :mod:`grader.checks.train_diagnosis`.
 """
@@ -40,6 +51,7 @@ from grader.i18n import Msg
 from grader.sandbox.student import NpyFile
 
 FILES = ("x_train", "y_train", "x_test", "y_test")
+MIN_STEPS_RATIO = 0.75  # a correct loop runs every step (rows sampled with replacement too), or more
 
 
 def _params(value: Any, n_features: int) -> tuple[torch.Tensor, torch.Tensor] | Msg:
@@ -53,14 +65,33 @@ def _params(value: Any, n_features: int) -> tuple[torch.Tensor, torch.Tensor] | 
     return w.reshape(n_features, 1), b.reshape(1)
 
 
-def _call(ctx: CheckContext, function: str, settings: TrainingSettings, epsilon: float, n_epochs: int) -> Any:
+def _call(ctx: CheckContext, function: str, settings: TrainingSettings, epsilon: float,
+          n_epochs: int) -> tuple[Any, int | None]:
     split, _ = ctx.data
     rows = settings.train_rows if settings.train_rows and settings.train_rows < split.n_train else None
     args: list[Any] = [NpyFile(rows_file(name, rows if name.endswith("_train") else None)) for name in FILES]
     args += [epsilon, n_epochs]
     if settings.batch_size is not None:
         args.append(settings.batch_size)
-    return ctx.student.call(f"tp1_autograd.{function}", *args, seed=ctx.student_seed)
+    return ctx.student.call_counted(f"tp1_autograd.{function}", *args, seed=ctx.student_seed)
+
+
+def expected_steps(label: str, settings: TrainingSettings, rows: int) -> int:
+    """The steps (backward passes) of one call: one per epoch (batch), per row (SGD), per batch (mini-batch)."""
+    per_epoch = {"batch": 1, "sgd": rows}.get(label) or math.ceil(rows / max(1, settings.batch_size or 1))
+    return per_epoch * settings.n_epochs
+
+
+def _too_few_steps(summary: Msg, details: dict[str, Any], label: str, settings: TrainingSettings) -> Outcome | None:
+    steps = details["steps"]
+    counted, expected = steps["counted"], steps["expected"]
+    if counted is None or counted == 0 or counted >= MIN_STEPS_RATIO * expected:
+        return None
+    rule = Msg(f"train.steps.{label}", rows=details["train_rows"], n_epochs=settings.n_epochs,
+               batch_size=settings.batch_size or 0, batches=expected // max(1, settings.n_epochs))
+    return Outcome(False, Msg("train.too_few_steps", summary=summary, function=details["function"], counted=counted,
+                              expected=expected, rule=rule), details,
+                   diagnosis(details, "train.too_few_steps", function=details["function"]))
 
 
 def _numpy(params: tuple[torch.Tensor, torch.Tensor]) -> tuple[np.ndarray, np.ndarray]:
@@ -70,7 +101,7 @@ def _numpy(params: tuple[torch.Tensor, torch.Tensor]) -> tuple[np.ndarray, np.nd
 def run_training(ctx: CheckContext, function: str, settings: TrainingSettings, label: str) -> Outcome:
     split, optimum = ctx.data
     start = time.perf_counter()
-    result = _call(ctx, function, settings, settings.epsilon, settings.n_epochs)
+    result, counted = _call(ctx, function, settings, settings.epsilon, settings.n_epochs)
     elapsed = time.perf_counter() - start
     margin = settings.rel_margin
     thresholds = {"train": optimum.train_mse * (1 + margin), "test": optimum.test_mse * (1 + margin)}
@@ -81,6 +112,7 @@ def run_training(ctx: CheckContext, function: str, settings: TrainingSettings, l
         "optimum": {"train": optimum.train_mse, "test": optimum.test_mse},
         "threshold": thresholds, "rel_margin": margin, "data": split.source.describe(),
     }
+    details["steps"] = {"counted": counted, "expected": expected_steps(label, settings, details["train_rows"])}
     n_features = split.x_train.shape[1]
     params = _params(result, n_features)
     if isinstance(params, Msg):
@@ -105,7 +137,7 @@ def run_training(ctx: CheckContext, function: str, settings: TrainingSettings, l
     else:
         failing = [part for part in ("train", "test") if mse[part] > thresholds[part]]
         if not failing:
-            return _judge_descent(summary, details, probe_run)
+            return _too_few_steps(summary, details, label, settings) or _judge_descent(summary, details, probe_run)
         message = Msg("train.above", parts=Msg("train.parts." + "_".join(failing)), summary=summary)
     return Outcome(False, message, details, _diagnosis(ctx, function, settings, details, (w_np, b_np), probe_run))
 

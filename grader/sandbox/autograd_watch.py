@@ -38,6 +38,7 @@ class Watch:
         self.watched: dict[object, str] = {}  # code object of a student backward -> "MSE.backward"
         self.modules: list = []
         self.busy = False
+        self.engine_runs = 0  # backward passes the autograd engine ran (loss.backward(), autograd.grad): a count
         # The grader's own threads (the request reader), running before any student code: known by their ids,
         # not by a name, which the student's code could give its own threads (or the main thread).
         self.grader_threads = {t.ident for t in threading.enumerate() if t is not threading.main_thread()}
@@ -179,6 +180,7 @@ class _Engine:
         object.__setattr__(self, "_watch", watch)
 
     def run_backward(self, *args, **kwargs):
+        self._watch.engine_runs += 1
         self._watch.record("the autograd engine")
         return self._engine.run_backward(*args, **kwargs)
 

@@ -188,8 +188,11 @@ class Session:
         args = [self.decode(a) for a in msg.get("args", [])]
         kwargs = {k: self.decode(v) for k, v in msg.get("kwargs", {}).items()}
         _seed(msg.get("seed"))
+        runs = self.watch.engine_runs if self.watch is not None else None
         value = fn(*args, **kwargs)
         reply = {"value": _encode(value) if msg.get("encode", True) else None}
+        if runs is not None:  # how many backward passes the call ran (the training checks count steps)
+            reply["backward_runs"] = self.watch.engine_runs - runs
         if msg.get("keep"):
             reply["handle"] = self.keep(value)
         return reply

@@ -37,6 +37,15 @@ INT_RANGE = (-(2**63), 2**63 - 1)  # what torch (and a float64 comparison) can t
 MAX_HANDLE = 2**62
 
 
+MAX_BACKWARD_RUNS = 10**9
+
+
+def backward_runs(reply: dict[str, Any]) -> int | None:
+    """The reply's ``backward_runs`` when it is a plausible count (an int from 0 to :data:`MAX_BACKWARD_RUNS`)."""
+    runs = reply.get("backward_runs")
+    return runs if type(runs) is int and 0 <= runs <= MAX_BACKWARD_RUNS else None
+
+
 @dataclass(frozen=True)
 class Handle:
     """An object that lives in the student's process."""
@@ -171,6 +180,14 @@ class Student:
         reply = self._request("call", {"fn": {"path": self._session.resolve(path)}, "args": [encode(a) for a in args],
                                        "seed": seed}, doing=_calling(self._session.resolve(path)))
         return self._value(reply)
+
+    def call_counted(self, path: str, *args: Any, seed: int | None = None) -> tuple[Any, int | None]:
+        """Like :meth:`call`, and how many backward passes the autograd engine ran during the call, as the student
+        process counted them (``autograd_watch.py``): None when it did not count or said something else than a
+        plausible count. Hostile data: the training checks only ever use it to fail a loop, never to pass one."""
+        reply = self._request("call", {"fn": {"path": self._session.resolve(path)}, "args": [encode(a) for a in args],
+                                       "seed": seed}, doing=_calling(self._session.resolve(path)))
+        return self._value(reply), backward_runs(reply)
 
     def call_keep(self, path: str, *args: Any, seed: int | None = None) -> tuple[Any, Handle]:
         """Like :meth:`call` but the result also stays in the student process as a handle."""
