@@ -2,8 +2,9 @@
 
 The probes see one epoch on a few hundred rows; a loop that stops early or ignores ``n_epochs`` can still end
 under the noisy SGD and mini-batch thresholds. The student process counts the backward passes autograd ran
-during the graded call, and a loop that ran fewer than three quarters of the steps fails
-(``train.too_few_steps``). Real student processes, real data.
+during the graded call, and an SGD or mini-batch loop that ran fewer than three quarters of the steps fails
+(``train.too_few_steps``). Batch descent and loops whose steps autograd did not drive are not judged on it
+(the second red team's false failures). Real student processes, real data.
 """
 
 from __future__ import annotations
@@ -55,6 +56,56 @@ def test_a_loop_that_holds_some_rows_out_still_passes(tmp_path, warm_launcher):
     check = report.check("train.sgd")
     assert check.status.value == "passed", check.message
     assert check.details["steps"] == {"counted": 3200, "expected": 4000}
+
+
+EARLY_STOP = ("        test_losses.append(_evaluer(w, b, x_test, y_test))\n\n    return w, b, train_losses, test_losses\n\n\n"
+              "def descente_stochastique(")
+SGD_STEP = ("            loss = mse(linear(x_train[i:i + 1], w, b), y_train[i:i + 1])\n            loss.backward()\n"
+            "            _pas_de_gradient((w, b), epsilon)\n")
+
+
+def test_a_batch_loop_that_stops_once_converged_is_not_judged_on_its_steps(tmp_path, warm_launcher):
+    """Red team: it stops at epoch 132 of 200 at the optimum; the batch margin (5 %) already asks for convergence."""
+    stop = ("        test_losses.append(_evaluer(w, b, x_test, y_test))\n"
+            "        if len(train_losses) > 1 and abs(train_losses[-2] - train_losses[-1]) < 1e-5:\n            break\n")
+    sub = mutate(tmp_path, tp1_autograd=[(EARLY_STOP, EARLY_STOP.replace(
+        "        test_losses.append(_evaluer(w, b, x_test, y_test))\n", stop, 1))])
+    report = grade(sub, "load", "train.batch", launcher=warm_launcher)
+    check = report.check("train.batch")
+    assert check.status.value == "passed", check.message
+    assert 0 < check.details["steps"]["counted"] < 0.75 * 200  # it did stop early
+
+
+def test_gradients_computed_by_hand_with_one_autograd_check_fail_saying_so(tmp_path, warm_launcher):
+    """Red team: the engine ran once (a sanity check of the hand-written gradient), not once per step. It fails
+    (the lab asks for autograd here, and an SGD loop stopped after 200 rows passes the MSE thresholds on 7 seeds
+    of 20), with a message that does not only say it stops early."""
+    by_hand = ("            xi, yi = x_train[i:i + 1], y_train[i:i + 1]\n"
+               "            if checked is None:  # once: the hand-written gradient against autograd\n"
+               "                checked = torch.autograd.grad(mse(linear(xi, w, b), yi), (w, b))\n"
+               "            with torch.no_grad():\n"
+               "                r = xi @ w + b - yi\n"
+               "                w -= epsilon * 2 * xi.T @ r\n"
+               "                b -= epsilon * 2 * r.reshape(1)\n")
+    sub = mutate(tmp_path, tp1_autograd=[(SGD_STEP, by_hand), (SGD_ROWS, "        checked = None\n" + SGD_ROWS)])
+    report = grade(sub, "load", "train.sgd", launcher=warm_launcher)
+    check = report.check("train.sgd")
+    assert check.status.value == "failed", check.message
+    assert check.details["steps"] == {"counted": 1, "expected": 4000}
+    assert "or its steps do not use autograd (loss.backward()), which this part of the lab asks for" in check.message
+    assert check.details["mse"]["train"] <= check.details["threshold"]["train"]
+
+
+def test_gradients_computed_by_hand_alone_are_not_judged_on_steps(tmp_path, warm_launcher):
+    """Autograd's engine never ran during the call (0): nothing to count; the MSE and the probes judge it."""
+    by_hand = ("            xi, yi = x_train[i:i + 1], y_train[i:i + 1]\n            with torch.no_grad():\n"
+               "                r = xi @ w + b - yi\n                w -= epsilon * 2 * xi.T @ r\n"
+               "                b -= epsilon * 2 * r.reshape(1)\n")
+    sub = mutate(tmp_path, tp1_autograd=[(SGD_STEP, by_hand)])
+    report = grade(sub, "load", "train.sgd", launcher=warm_launcher)
+    check = report.check("train.sgd")
+    assert check.status.value == "passed", check.message
+    assert check.details["steps"] == {"counted": 0, "expected": 4000}
 
 
 def test_the_count_is_read_as_hostile_data():

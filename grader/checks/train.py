@@ -20,11 +20,16 @@ stops early (a ``break`` or a slice of the rows left from debugging) or ignores
 ``n_epochs``; with the noisy SGD and mini-batch workloads such a loop can still
 end under the thresholds (red team, issue 15). So the graded call is also
 counted: the student process reports how many backward passes autograd ran
-during it (``details["steps"]``), and a loop that ran fewer than
-:data:`MIN_STEPS_RATIO` of the steps one call makes (one per epoch, per batch,
-per row) fails with ``train.too_few_steps``. The count is the student process's
-word: it can only fail a loop, never pass one, and a loop that ran none (no
-autograd, or no count) is not judged on it.
+during it (``details["steps"]``), and an SGD or mini-batch loop that ran fewer
+than :data:`MIN_STEPS_RATIO` of the steps one call makes (one per row, one per
+batch, every epoch) fails with ``train.too_few_steps``. The count is the student
+process's word: it can only fail a loop, never pass one. Not judged on it: batch
+descent (its 5 % margin already asks for convergence, and a loop that stops once
+converged is right), and a loop in which autograd's engine never ran (no count,
+or 0: gradients computed by hand, or forward mode). A loop with fewer backward
+passes than :data:`ENGINE_FLOOR` of its steps fails with a message that says it
+stops early or does not take its steps with autograd, which the lab asks for
+(gradients computed by hand and checked once against autograd; second red team).
 A failure is diagnosed from the same probe results by
 :mod:`grader.checks.train_diagnosis`.
 """
@@ -52,6 +57,8 @@ from grader.sandbox.student import NpyFile
 
 FILES = ("x_train", "y_train", "x_test", "y_test")
 MIN_STEPS_RATIO = 0.75  # a correct loop runs every step (rows sampled with replacement too), or more
+ENGINE_FLOOR = 0.05  # fewer backward passes than this share of the steps: stopped very early, or not autograd
+STEPS_JUDGED = ("sgd", "minibatch")  # batch descent may stop once converged: its margin asks for convergence
 
 
 def _params(value: Any, n_features: int) -> tuple[torch.Tensor, torch.Tensor] | Msg:
@@ -85,11 +92,12 @@ def expected_steps(label: str, settings: TrainingSettings, rows: int) -> int:
 def _too_few_steps(summary: Msg, details: dict[str, Any], label: str, settings: TrainingSettings) -> Outcome | None:
     steps = details["steps"]
     counted, expected = steps["counted"], steps["expected"]
-    if counted is None or counted == 0 or counted >= MIN_STEPS_RATIO * expected:
-        return None
+    if label not in STEPS_JUDGED or not counted or counted >= MIN_STEPS_RATIO * expected:
+        return None  # (0 or None: autograd's engine never ran, or did not count)
+    key = "train.too_few_steps" if counted >= ENGINE_FLOOR * expected else "train.too_few_backward"
     rule = Msg(f"train.steps.{label}", rows=details["train_rows"], n_epochs=settings.n_epochs,
                batch_size=settings.batch_size or 0, batches=expected // max(1, settings.n_epochs))
-    return Outcome(False, Msg("train.too_few_steps", summary=summary, function=details["function"], counted=counted,
+    return Outcome(False, Msg(key, summary=summary, function=details["function"], counted=counted,
                               expected=expected, rule=rule), details,
                    diagnosis(details, "train.too_few_steps", function=details["function"]))
 

@@ -42,13 +42,16 @@ EN = {
                                        "w -= epsilon * w.grad",
     "train.too_few_steps": "{summary}; but {function} ran {counted} backward passes where one call makes "
                            "{expected} steps ({rule})",
+    "train.too_few_backward": "{summary}; but {function} ran only {counted} backward passes where one call "
+                              "makes {expected} steps ({rule}): it stops very early, or its steps do not use "
+                              "autograd (loss.backward()), which this part of the lab asks for",
     "train.steps.sgd": "one per row: {rows} rows × {n_epochs} epoch(s)",
     "train.steps.minibatch": "one per batch of {batch_size}: {batches} batches × {n_epochs} epochs",
-    "train.steps.batch": "one per epoch: {n_epochs} epochs",
     "hint.train.too_few_steps": "{function} stops before the end: go through every row (every batch) of x_train "
                                 "once per epoch, for n_epochs epochs. A break or a slice of the rows left from "
                                 "debugging, a range that is too short, or n_epochs ignored make fewer steps than "
-                                "asked, and the grader counts them",
+                                "asked, and the grader counts them: the backward passes of autograd, one per step "
+                                "(loss.backward())",
     "hint.train.bias_not_updated": "b never moves although its gradient is not zero: update it as w "
                                    "(with torch.no_grad(): b -= epsilon * b.grad) and zero its gradient too",
     "hint.descent.not_gradient_descent": "{seen}. descente must be gradient descent, and the grader checks it: "
@@ -108,13 +111,16 @@ FR = {
                                        "mettez à jour sous torch.no_grad() : w -= epsilon * w.grad",
     "train.too_few_steps": "{summary} ; mais {function} a fait {counted} passes backward là où un appel fait "
                            "{expected} pas ({rule})",
+    "train.too_few_backward": "{summary} ; mais {function} n'a fait que {counted} passes backward là où un "
+                              "appel fait {expected} pas ({rule}) : elle s'arrête très tôt, ou ses pas n'utilisent "
+                              "pas autograd (loss.backward()), que cette partie du TP demande",
     "train.steps.sgd": "un par ligne : {rows} lignes × {n_epochs} époque(s)",
     "train.steps.minibatch": "un par paquet de {batch_size} : {batches} paquets × {n_epochs} époques",
-    "train.steps.batch": "un par époque : {n_epochs} époques",
     "hint.train.too_few_steps": "{function} s'arrête avant la fin : parcourez chaque ligne (chaque paquet) de "
                                 "x_train une fois par époque, pendant n_epochs époques. Un break ou une tranche "
                                 "des lignes laissés du débogage, un range trop court ou n_epochs ignoré font moins "
-                                "de pas que demandé, et le correcteur les compte",
+                                "de pas que demandé, et le correcteur les compte : les passes backward d'autograd, "
+                                "une par pas (loss.backward())",
     "hint.train.bias_not_updated": "b ne bouge jamais alors que son gradient n'est pas nul : mettez-le à jour "
                                    "comme w (with torch.no_grad(): b -= epsilon * b.grad) et remettez aussi son "
                                    "gradient à zéro",
