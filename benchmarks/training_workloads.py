@@ -11,7 +11,8 @@ Issue 15 shrank the students' own training loops, most of a hand-in's grading ti
   now (the default) 2 epochs at epsilon 0.03 with a 12 % margin.
 
 The MSEs are always measured on the full train and test parts against the full-train optimum.
-``benchmarks/train_thresholds.py`` has the guarantee over student-style loops and seeds (findings 7 and 8);
+``benchmarks/train_thresholds.py`` has the guarantee over student-style loops and seeds (findings 7 and 8 of
+``docs/training-study.md``);
 this script checks the real hand-ins: it grades ``reference/``, ``student_template/`` and every folder of
 ``submissions/``, ``--only train.sgd --only train.minibatch``, as a class (real command line, real data),
 once with each setting (a ``grader.toml``), and prints, per hand-in and check, the status and train / test

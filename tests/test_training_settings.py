@@ -1,6 +1,6 @@
 """The shipped training settings still separate correct loops from buggy ones (real torch, real data).
 
-``benchmarks/train_thresholds.py`` chose the SGD and mini-batch workloads and margins (finding 8: SGD on
+``benchmarks/train_thresholds.py`` chose the SGD and mini-batch workloads and margins (finding 8 of ``docs/training-study.md``: SGD on
 the first 4,000 train rows, epsilon 0.005, margin 80 %; mini-batch over 2 epochs, epsilon 0.03, margin
 12 %) by running student-style loops on 20 seeds. This test re-runs, with whatever ``GradingConfig``
 ships, the study's closest cases: the correct loops' worst seeds (``w`` and ``b`` from zeros, rows

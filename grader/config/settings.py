@@ -103,10 +103,10 @@ class GradingConfig:
     # standardized on the train part (grader.data.prepare: the raw outliers make correct SGD diverge).
     split_seed: int = 0
     test_fraction: float = 0.2
-    # Chosen by benchmarks/train_thresholds.py (every correct loop passes on 20 seeds, every buggy one fails).
+    # Chosen by benchmarks/train_thresholds.py, docs/training-study.md (every correct loop passes on 20 seeds, every buggy one fails).
     batch: TrainingSettings = TrainingSettings(epsilon=0.3, n_epochs=200, rel_margin=0.05)
     # SGD: one epoch over the first 4,000 train rows (a quarter of the student's time of a full epoch;
-    # finding 8 of benchmarks/train_thresholds.py and docs/speed.md). A correct loop ends up to +25 % over
+    # finding 8 of docs/training-study.md, and docs/speed.md). A correct loop ends up to +25 % over
     # the optimum there, hence the 80 % margin; every buggy loop of the study misses it by x6 or more.
     sgd: TrainingSettings = TrainingSettings(epsilon=0.005, n_epochs=1, rel_margin=0.8, train_rows=4000)
     # Mini-batch: two epochs of batches of 32 (finding 8): a correct loop ends up to +3.7 % over the optimum.
