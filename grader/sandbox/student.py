@@ -177,9 +177,7 @@ class Student:
 
     def call(self, path: str, *args: Any, seed: int | None = None) -> Any:
         """Call ``module.attr...`` in the student process and return its value."""
-        reply = self._request("call", {"fn": {"path": self._session.resolve(path)}, "args": [encode(a) for a in args],
-                                       "seed": seed}, doing=_calling(self._session.resolve(path)))
-        return self._value(reply)
+        return self.call_counted(path, *args, seed=seed)[0]
 
     def call_counted(self, path: str, *args: Any, seed: int | None = None) -> tuple[Any, int | None]:
         """Like :meth:`call`, and how many backward passes the autograd engine ran during the call, as the student
